@@ -1,0 +1,50 @@
+"""`sverka run` without an orchestrator: the stages in order, published atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from flows import stages
+from warehouse.publish import building
+
+log = logging.getLogger("sverka")
+
+
+@dataclass
+class RunResult:
+    warehouse: Path
+    files: int
+    problems: int
+    rows_read: int
+    reports: list[Path]
+
+
+def run_pipeline(
+    landing_dir: Path,
+    warehouse: Path,
+    reports_dir: Path | None = None,
+    as_of: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> RunResult:
+    landing_dir, warehouse = Path(landing_dir), Path(warehouse)
+    as_of = as_of or dt.date.today()
+    now = now or dt.datetime.now().replace(microsecond=0)
+    with building(warehouse) as con:
+        summary = stages.ingest(con, landing_dir)
+        stages.carry_over_load_times(con, warehouse, now)
+        stages.stage(con)
+        stages.publish_marts(con)
+    return RunResult(warehouse, summary.files, summary.problems, summary.rows_read, [])
+
+
+def load_report(warehouse: Path) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(
+            "SELECT source_file, source_sheet, kind, status, rows_read, rows_loaded, rows_quarantined, reason "
+            "FROM quality.load_report ORDER BY source_file, source_sheet NULLS FIRST"
+        ).fetchall()

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CONFORMANCE = FIXTURES / "conformance"
+
+
+@pytest.fixture
+def con():
+    """A fresh in-memory warehouse with the schema and parsing macros."""
+    from warehouse.landing import create_schema
+
+    connection = duckdb.connect()
+    create_schema(connection)
+    yield connection
+    connection.close()

@@ -1,0 +1,118 @@
+"""Reading GIS ZhKKh spreadsheets: xlsx and CSV into raw text with exact lineage."""
+
+import datetime as dt
+import io
+
+import pytest
+import xlsxwriter
+
+from transforms.parse.spreadsheet import (
+    UnreadableFile, cell_text, decode_text, looks_like_xlsx, read_csv, read_xlsx, sniff_delimiter,
+)
+
+HOUSE_HEADER = ["Адрес МКД, в котором расположено жилое помещение*", "Номер помещения*",
+                "Общая площадь жилого помещения по паспорту помещения*", "Кадастровый номер"]
+
+
+def workbook(sheets: dict[str, list[list]]) -> bytes:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    for name, rows in sheets.items():
+        sheet = book.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value is not None:
+                    sheet.write(r, c, value)
+    book.close()
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "value, text",
+    [(1.0, "1"), (36.7, "36.7"), ("  5а ", "5а"), ("", None), (None, None),
+     (dt.date(2024, 4, 2), "02.04.2024"), (dt.datetime(2024, 4, 2), "02.04.2024"), (True, "Да"),
+     (66926904671588.0, "66926904671588")],
+)
+def test_cell_text(value, text):
+    assert cell_text(value) == text
+
+
+def test_xlsx_rows_are_numbered_as_a_spreadsheet_program_shows_them():
+    data = workbook({"Жилые помещения": [
+        ["Выгрузка"], [],  # title and a blank row above the header
+        HOUSE_HEADER,
+        ["г. Екатеринбург, ул. Ленина, д. 1", 1, 36.7, "66:41:0218860:182"],
+        [None, None, None, None],  # blank row inside the data: not a data row
+        ["г. Екатеринбург, ул. Ленина, д. 1", "1-Н", "54,2", None],
+    ]})
+    assert looks_like_xlsx(data)
+    [sheet] = read_xlsx(data, "houses.xlsx")
+    assert sheet.kind == "gis_residential_premises"
+    assert sheet.source_rows == [4, 6]
+    assert sheet.columns["premise_number"] == ["1", "1-Н"]
+    assert sheet.columns["total_area"] == ["36.7", "54,2"]
+    assert sheet.rows_read == 2
+
+
+def test_xlsx_without_a_required_column_quarantines_every_row():
+    data = workbook({"Жилые помещения": [
+        ["Адрес МКД, в котором расположено жилое помещение", "Общая площадь жилого помещения по паспорту помещения"],
+        ["ул. Ленина, д. 1", 36.7],
+        ["ул. Ленина, д. 1", 40.1],
+    ]})
+    [sheet] = read_xlsx(data, "x.xlsx")
+    assert sheet.status == "rejected"
+    assert "Номер помещения" in sheet.reason
+    assert [row for row, _ in sheet.rejected_rows] == [2, 3]
+    assert sheet.rows_read == 2
+
+
+def test_personal_data_columns_are_never_read():
+    data = workbook({"Основные сведения": [
+        ["№ записи", "Номер ЛС (иной идентификатор потребителя)", "Идентификатор ЖКУ", "Сведения о плательщике - физическом лице", "", "", ""],
+        ["", "", "", "Фамилия", "Имя потребителя", "Отчество (при наличии)", "СНИЛС потребителя"],
+        [1, "700001", "66ЖЛ560281-01", "Фёдоров", "Андрей", "Юрьевич", "123-456-789 00"],
+    ]})
+    [sheet] = read_xlsx(data, "accounts.xlsx")
+    values = [v for column in sheet.columns.values() for v in column]
+    assert sheet.kind == "gis_accounts"
+    assert not {"Фёдоров", "Андрей", "Юрьевич", "123-456-789 00"} & set(values)
+
+
+def test_unknown_sheets_come_back_unrecognised():
+    data = workbook({"conf": [["TYPE", "GD-UOv4"], ["VERSION", "12.2.0.1"]]})
+    [sheet] = read_xlsx(data, "template.xlsx")
+    assert sheet.status == "unrecognised"
+
+
+def test_corrupt_workbook_is_unreadable():
+    data = workbook({"Жилые помещения": [HOUSE_HEADER]})
+    with pytest.raises(UnreadableFile):
+        read_xlsx(data[: len(data) // 2], "broken.xlsx")
+
+
+def test_csv_in_windows_1251_with_semicolons_and_decimal_comma():
+    text = ";".join(HOUSE_HEADER) + "\r\n" + "ул. Ленина, д. 1;1Н;208,8;\r\n"
+    sheet = read_csv(text.encode("cp1251"), "export/Жилые помещения.csv")
+    assert sheet.kind == "gis_residential_premises"
+    assert sheet.columns["premise_number"] == ["1Н"]
+    assert sheet.columns["total_area"] == ["208,8"]
+    assert sheet.source_rows == [2]
+
+
+def test_csv_record_starts_on_its_physical_line_after_a_multiline_field():
+    header = '"Адрес МКД, в котором расположено жилое помещение","Номер\nпомещения","Общая площадь жилого помещения по паспорту помещения"\n'
+    body = '"ул. Ленина,\nд. 1",1,"36,7"\n\n"ул. Ленина, д. 1",2,"40,1"\n'
+    sheet = read_csv(("\ufeff" + header + body).encode("utf-8"), "p.csv")
+    assert sheet.kind == "gis_residential_premises"
+    assert sheet.source_rows == [3, 6]  # header takes lines 1–2, first record lines 3–4, blank line 5
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1251"])
+def test_decode_text(encoding):
+    assert decode_text("Адрес дома;Номер ПУ".encode(encoding)) == "Адрес дома;Номер ПУ"
+
+
+def test_sniff_delimiter_ignores_commas_inside_quotes():
+    assert sniff_delimiter('"обл. Свердловская, г. Екатеринбург, ул. Ленина";1;2\n') == ";"
+    assert sniff_delimiter('"a;b",1,2,3\n') == ","

@@ -1,0 +1,165 @@
+"""Parsing a batch of landing files into raw text tables, kind recognised from content.
+
+The result (`LandingBatch`) is plain data: the loader appends it to the warehouse's landing
+tables, so parsing can run anywhere (a process pool, a Dask worker) and loading stays in the one
+process that writes DuckDB.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import pyarrow as pa
+
+from transforms.parse.spreadsheet import ParsedSheet, UnreadableFile, looks_like_xlsx, read_csv, read_xlsx
+
+XML_SNIFF_BYTES = 4096
+
+
+@dataclass
+class LandingBatch:
+    files: list[dict] = field(default_factory=list)
+    sheets: list[dict] = field(default_factory=list)
+    rejected_rows: list[dict] = field(default_factory=list)
+    tables: dict[str, list[pa.Table]] = field(default_factory=dict)
+
+    def add_sheet(self, sheet: ParsedSheet, sha256: str) -> None:
+        self.sheets.append(
+            {
+                "source_file": sheet.source_file,
+                "source_sheet": sheet.source_sheet,
+                "kind": sheet.kind,
+                "status": sheet.status,
+                "reason": sheet.reason,
+                "rows_read": sheet.rows_read,
+            }
+        )
+        for row, reason in sheet.rejected_rows:
+            self.rejected_rows.append(
+                {"source_file": sheet.source_file, "source_sheet": sheet.source_sheet,
+                 "source_row": row, "reason": reason, "kind": sheet.kind}
+            )
+        if sheet.status == "parsed" and sheet.source_rows:
+            self.add_rows(sheet.kind, sheet.source_file, sheet.source_sheet, sheet.source_rows,
+                          sheet.columns, sha256)
+
+    def add_rows(self, kind: str, source_file: str, source_sheet: str | None, source_rows: list[int],
+                 columns: dict[str, list], sha256: str) -> None:
+        n = len(source_rows)
+        table = pa.table(
+            {
+                "file_sha256": pa.array([sha256] * n, pa.string()),
+                "source_file": pa.array([source_file] * n, pa.string()),
+                "source_sheet": pa.array([source_sheet] * n, pa.string()),
+                "source_row": pa.array(source_rows, pa.int64()),
+                **{name: pa.array(values, pa.string()) for name, values in columns.items()},
+            }
+        )
+        self.tables.setdefault(kind, []).append(table)
+
+    def add_file(self, source_file: str, sha256: str | None, size: int, kind: str | None,
+                 status: str, reason: str | None = None) -> None:
+        self.files.append(
+            {"source_file": source_file, "file_sha256": sha256, "size_bytes": size,
+             "kind": kind, "status": status, "reason": reason}
+        )
+
+    def extend(self, other: "LandingBatch") -> None:
+        self.files += other.files
+        self.sheets += other.sheets
+        self.rejected_rows += other.rejected_rows
+        for kind, tables in other.tables.items():
+            self.tables.setdefault(kind, []).extend(tables)
+
+
+def file_sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _looks_like_text(data: bytes) -> bool:
+    head = data[:4096]
+    return b"\x00" not in head
+
+
+def parse_file(batch: LandingBatch, source_file: str, data: bytes, sha256: str) -> None:
+    """Recognises one file from its bytes and adds what it holds to the batch."""
+    from transforms.parse import egrn
+
+    size = len(data)
+    head = data[:XML_SNIFF_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n")
+    try:
+        if looks_like_xlsx(data):
+            sheets = read_xlsx(data, source_file)
+            kinds = sorted({s.kind for s in sheets if s.kind})
+            status = "parsed" if kinds else "unrecognised"
+            reason = None if kinds else "книга Excel без листов известных шаблонов ГИС ЖКХ"
+            batch.add_file(source_file, sha256, size, ",".join(kinds) or None, status, reason)
+            for sheet in sheets:
+                batch.add_sheet(sheet, sha256)
+            return
+        if head.startswith(b"<"):
+            root = egrn.detect_egrn_root(data[:XML_SNIFF_BYTES])
+            if root is None:
+                batch.add_file(source_file, sha256, size, None, "unrecognised",
+                               "XML неизвестного формата (не выписка ЕГРН)")
+                batch.add_sheet(ParsedSheet(source_file, None, None, "unrecognised",
+                                            reason="XML неизвестного формата (не выписка ЕГРН)"), sha256)
+                return
+            _parse_egrn(batch, source_file, data, sha256, root)
+            return
+        if _looks_like_text(data):
+            sheet = read_csv(data, source_file)
+            batch.add_file(source_file, sha256, size, sheet.kind,
+                           "parsed" if sheet.status == "parsed" else sheet.status, sheet.reason)
+            batch.add_sheet(sheet, sha256)
+            return
+        reason = "двоичный файл неизвестного формата"
+        batch.add_file(source_file, sha256, size, None, "unrecognised", reason)
+        batch.add_sheet(ParsedSheet(source_file, None, None, "unrecognised", reason=reason), sha256)
+    except UnreadableFile as exc:
+        batch.add_file(source_file, sha256, size, None, "rejected", str(exc))
+        batch.add_sheet(ParsedSheet(source_file, None, None, "rejected", reason=str(exc)), sha256)
+
+
+EGRN_KIND_OF_TABLE = {"rooms": "egrn_rooms", "buildings": "egrn_buildings", "building_rooms": "egrn_building_rooms"}
+
+
+def _parse_egrn(batch: LandingBatch, source_file: str, data: bytes, sha256: str, root: str) -> None:
+    from transforms.parse import egrn
+
+    try:
+        extract = egrn.parse_egrn(data, source_file)
+    except egrn.EgrnRejected as exc:
+        reason = str(exc)
+        batch.add_file(source_file, sha256, len(data), "egrn", "rejected", reason)
+        sheet = ParsedSheet(source_file, None, "egrn", "rejected", reason=reason)
+        sheet.rejected_rows = [(1, reason)]
+        batch.add_sheet(sheet, sha256)
+        return
+    # The extract's own object is its one source row; a building's list of premises are child rows.
+    main_kind = {"room": "egrn_rooms", "building": "egrn_buildings"}.get(extract.kind)
+    batch.add_file(source_file, sha256, len(data), main_kind or f"egrn_{extract.kind}", "parsed")
+    rows_read = len(extract.rooms) + len(extract.buildings)
+    batch.sheets.append(
+        {"source_file": source_file, "source_sheet": None, "kind": main_kind or f"egrn_{extract.kind}",
+         "status": "parsed", "reason": None if main_kind else "объект ЕГРН не является помещением или зданием",
+         "rows_read": rows_read}
+    )
+    for table_name, rows in (("rooms", extract.rooms), ("buildings", extract.buildings),
+                             ("building_rooms", extract.building_rooms)):
+        if not rows:
+            continue
+        names = [k for k in rows[0] if k != "source_file"]
+        columns = {name: [r.get(name) for r in rows] for name in names}
+        batch.add_rows(EGRN_KIND_OF_TABLE[table_name], source_file, None,
+                       list(range(1, len(rows) + 1)), columns, sha256)
+
+
+def parse_files(items: Iterable[tuple[str, bytes]]) -> LandingBatch:
+    """Parses (source_file, bytes) pairs; never raises for bad content."""
+    batch = LandingBatch()
+    for source_file, data in items:
+        parse_file(batch, source_file, data, file_sha256(data))
+    return batch

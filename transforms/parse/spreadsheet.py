@@ -1,0 +1,207 @@
+"""Reads GIS ZhKKh spreadsheets (xlsx, or one CSV per sheet) into raw text tables with lineage.
+
+Every value leaves as `str` or None, exactly as written: casting and quarantine happen in SQL.
+`source_row` is the row number a spreadsheet program shows; for CSV it is the 1-based physical line
+on which the record starts (header lines count).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass, field
+from typing import Iterator, Sequence
+
+from python_calamine import CalamineWorkbook
+
+from transforms.parse.headers import HEADER_SEARCH_ROWS, MAX_HEADER_DEPTH, find_header
+from transforms.parse.specs import GIS_SHEETS, SheetSpec
+
+XLSX_MAGIC = b"PK\x03\x04"
+CSV_DELIMITERS = (";", ",", "\t")
+
+
+@dataclass
+class ParsedSheet:
+    """One sheet (or CSV file) of one source file, read but not yet typed."""
+
+    source_file: str
+    source_sheet: str | None
+    kind: str | None  # None: not a known template
+    status: str  # "parsed" | "rejected" | "unrecognised"
+    reason: str | None = None
+    columns: dict[str, list[str | None]] = field(default_factory=dict)
+    source_rows: list[int] = field(default_factory=list)
+    rejected_rows: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.source_rows) + len(self.rejected_rows)
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read at all (corrupt workbook, undecodable text)."""
+
+
+# --- cells ---------------------------------------------------------------------------------
+
+def cell_text(value: object) -> str | None:
+    """A spreadsheet cell as the text a person sees, or None when empty."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        return text or None
+    if isinstance(value, bool):
+        return "Да" if value else "Нет"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.strftime("%d.%m.%Y")
+        return value.strftime("%d.%m.%Y %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M:%S")
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    text = str(value).strip()
+    return text or None
+
+
+def _is_blank(row: Sequence[object]) -> bool:
+    return all(cell_text(v) is None for v in row)
+
+
+# --- sheets --------------------------------------------------------------------------------
+
+def parse_grid(
+    rows: Sequence[Sequence[object]],
+    row_numbers: Sequence[int],
+    source_file: str,
+    source_sheet: str | None,
+    specs: Sequence[SheetSpec] = GIS_SHEETS,
+) -> ParsedSheet:
+    """Finds the header, recognises the kind and lifts the data rows into text columns."""
+    match = find_header(rows[: HEADER_SEARCH_ROWS + MAX_HEADER_DEPTH], specs, source_sheet)
+    if match is None:
+        return ParsedSheet(
+            source_file, source_sheet, None, "unrecognised",
+            reason="не распознан шаблон ГИС ЖКХ: заголовки столбцов не найдены в первых 20 строках",
+        )
+    spec = match.spec
+    if not match.ok:
+        missing = ", ".join(f"«{spec.column(name).headers[0]}»" for name in match.missing_required)
+        sheet = ParsedSheet(
+            source_file, source_sheet, spec.kind, "rejected",
+            reason=f"нет обязательного столбца: {missing}",
+        )
+        # The rows are still accounted for: every one is quarantined with the sheet's reason.
+        data = zip(rows[match.data_start:], row_numbers[match.data_start:])
+        sheet.rejected_rows = [(number, sheet.reason) for row, number in data if not _is_blank(row)]
+        return sheet
+
+    sheet = ParsedSheet(source_file, source_sheet, spec.kind, "parsed")
+    positions = list(match.columns.items())
+    columns: dict[str, list[str | None]] = {name: [] for name, _ in positions}
+    for row, number in zip(rows[match.data_start:], row_numbers[match.data_start:]):
+        texts = [cell_text(v) for v in row]
+        if all(t is None for t in texts):
+            continue
+        width = len(texts)
+        for name, index in positions:
+            columns[name].append(texts[index] if index < width else None)
+        sheet.source_rows.append(number)
+    # Columns of the spec that the sheet does not have load as NULL.
+    for column in spec.columns:
+        columns.setdefault(column.name, [None] * len(sheet.source_rows))
+    sheet.columns = columns
+    return sheet
+
+
+def read_xlsx(data: bytes, source_file: str, specs: Sequence[SheetSpec] = GIS_SHEETS) -> list[ParsedSheet]:
+    """Every sheet of a workbook; a sheet that is not a known template comes back `unrecognised`."""
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # calamine raises several error types for broken files
+        raise UnreadableFile(f"книга Excel не читается: {exc}") from exc
+    sheets = []
+    for name in workbook.sheet_names:
+        try:
+            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception as exc:
+            sheets.append(ParsedSheet(source_file, name, None, "rejected", reason=f"лист не читается: {exc}"))
+            continue
+        if not rows or all(_is_blank(r) for r in rows[: HEADER_SEARCH_ROWS + MAX_HEADER_DEPTH]):
+            if len(rows) <= HEADER_SEARCH_ROWS + MAX_HEADER_DEPTH:
+                continue  # an empty sheet has nothing to account for
+        sheets.append(parse_grid(rows, range(1, len(rows) + 1), source_file, name, specs))
+    return sheets
+
+
+# --- CSV -----------------------------------------------------------------------------------
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1251: the two encodings GIS exports come in."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1251")
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile("текст не в кодировке UTF-8 или Windows-1251") from exc
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter most used outside quotes in the first lines."""
+    head = text[:20_000]
+    counts = {d: 0 for d in CSV_DELIMITERS}
+    quoted = False
+    for ch in head:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    return max(CSV_DELIMITERS, key=lambda d: counts[d])
+
+
+def csv_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """Yields (physical line where the record starts, fields); blank lines yield empty lists."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    line = 1
+    for fields in reader:
+        yield line, fields
+        line = reader.line_num + 1
+
+
+def read_csv(data: bytes, source_file: str, specs: Sequence[SheetSpec] = GIS_SHEETS) -> ParsedSheet:
+    text = decode_text(data)
+    if "\x00" in text[:4096]:
+        raise UnreadableFile("двоичный файл, а не CSV")
+    delimiter = sniff_delimiter(text)
+    try:
+        records = list(csv_records(text, delimiter))
+    except csv.Error as exc:
+        raise UnreadableFile(f"CSV не разбирается: {exc}") from exc
+    rows = [fields for _, fields in records]
+    numbers = [line for line, _ in records]
+    return parse_grid(rows, numbers, source_file, None, specs)
+
+
+def looks_like_xlsx(data: bytes) -> bool:
+    """An xlsx is a zip whose members include the workbook part."""
+    if data[:4] != XLSX_MAGIC:
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
