@@ -115,7 +115,8 @@ def write_load_report(con: duckdb.DuckDBPyConnection) -> None:
 def carry_over_load_times(con: duckdb.DuckDBPyConnection, previous: Path | None, now: dt.datetime) -> None:
     """A file seen by an earlier run keeps its first load time, so a rerun changes nothing."""
     if previous is not None and Path(previous).exists():
-        con.execute(f"ATTACH '{Path(previous).as_posix()}' AS previous (READ_ONLY)")
+        quoted = Path(previous).as_posix().replace("'", "''")
+        con.execute(f"ATTACH '{quoted}' AS previous (READ_ONLY)")
         try:
             has_files = con.execute(
                 "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'previous' "
@@ -128,6 +129,14 @@ def carry_over_load_times(con: duckdb.DuckDBPyConnection, previous: Path | None,
                     FROM (SELECT file_sha256, min(first_loaded_at) AS first_loaded_at
                           FROM previous.landing.files GROUP BY ALL) AS p
                     WHERE f.file_sha256 = p.file_sha256
+                    """
+                )
+                # Unreadable files have no content hash: they are known by their path.
+                con.execute(
+                    """
+                    UPDATE landing.files AS f SET first_loaded_at = p.first_loaded_at
+                    FROM previous.landing.files AS p
+                    WHERE f.file_sha256 IS NULL AND p.file_sha256 IS NULL AND f.source_file = p.source_file
                     """
                 )
         finally:

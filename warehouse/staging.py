@@ -70,46 +70,41 @@ def blank_expr(column: Column) -> str:
 
 
 def typed_sql(spec: SheetSpec) -> str:
-    """SELECT over landing.<kind>: typed values plus the list of reasons to quarantine the row."""
+    """SELECT over landing.<kind>: typed values, reasons to quarantine the row, unreadable optionals."""
     values = []
     reasons = []
+    issues = []
     for column in spec.columns:
-        values.append(f"{parsed_expr(column)} AS {_q(column.name)}")
+        raw, parsed, blank, label = _q(column.name), parsed_expr(column), blank_expr(column), _label(column)
+        values.append(f"{parsed} AS {raw}")
         if column.type == READING:
-            values.append(f"sv_text({_q(column.name)}) AS {_q(column.name + '_raw')}")
+            values.append(f"sv_text({raw}) AS {_q(column.name + '_raw')}")
         if column.required:
-            label = _label(column)
             reasons.append(
-                f"CASE WHEN {blank_expr(column)} THEN {_lit(f'не заполнено обязательное поле «{label}»')}"
-                f" WHEN ({parsed_expr(column)}) IS NULL THEN"
+                f"CASE WHEN {blank} THEN {_lit(f'не заполнено обязательное поле «{label}»')}"
+                f" WHEN ({parsed}) IS NULL THEN"
                 f" {_lit(f'не читается обязательное поле «{label}» ({TYPE_NAMES_RU[column.type]}): ')}"
-                f" || {_q(column.name)} END"
+                f" || {raw} END"
             )
-    reason_list = "list_filter([" + ", ".join(reasons) + "], r -> r IS NOT NULL)" if reasons else "[]"
+        elif column.type != TEXT:
+            reason = f"не читается как {TYPE_NAMES_RU[column.type]}; загружено пустым"
+            issues.append(
+                f"CASE WHEN NOT ({blank}) AND ({parsed}) IS NULL THEN"
+                f" {{'column': {_lit(label)}, 'raw_value': {raw}, 'reason': {_lit(reason)}}} END"
+            )
+    reason_list = "list_filter([" + ", ".join(reasons) + "], lambda r: r IS NOT NULL)" if reasons else "[]"
+    issue_list = (
+        "list_filter([" + ", ".join(issues) + "], lambda i: i IS NOT NULL)"
+        if issues
+        else "[]::STRUCT(\"column\" VARCHAR, raw_value VARCHAR, reason VARCHAR)[]"
+    )
     lineage = ", ".join(LINEAGE)
     return (
-        f"SELECT {lineage}, {', '.join(values)}, {reason_list}::VARCHAR[] AS _quarantine_reasons\n"
+        f"SELECT {lineage}, {', '.join(values)},\n"
+        f"  {reason_list}::VARCHAR[] AS _quarantine_reasons,\n"
+        f"  {issue_list} AS _value_issues\n"
         f"FROM landing.{spec.kind}"
     )
-
-
-def value_issues_sql(spec: SheetSpec) -> str | None:
-    """Optional typed values that are present but unreadable: one row per (row, column)."""
-    parts = []
-    for column in spec.columns:
-        if column.required or column.type == TEXT:
-            continue
-        label = _label(column)
-        reason = f"не читается как {TYPE_NAMES_RU[column.type]}; загружено пустым"
-        parts.append(
-            f"SELECT source_file, source_sheet, source_row, {_lit(spec.kind)} AS kind,"
-            f" {_lit(label)} AS \"column\", {_q(column.name)} AS raw_value, {_lit(reason)} AS reason"
-            f" FROM landing.{spec.kind}"
-            f" WHERE NOT ({blank_expr(column)}) AND ({parsed_expr(column)}) IS NULL"
-            f" AND (source_file, source_sheet, source_row) NOT IN"
-            f" (SELECT source_file, source_sheet, source_row FROM quality.quarantine WHERE kind = {_lit(spec.kind)})"
-        )
-    return "\nUNION ALL\n".join(parts) if parts else None
 
 
 def build_staging(con: duckdb.DuckDBPyConnection, spec: SheetSpec) -> None:
@@ -127,12 +122,18 @@ def build_staging(con: duckdb.DuckDBPyConnection, spec: SheetSpec) -> None:
     con.execute(
         f"""
         CREATE OR REPLACE TABLE staging.{kind} AS
-        SELECT * EXCLUDE (_quarantine_reasons) FROM _typed
+        SELECT * EXCLUDE (_quarantine_reasons, _value_issues) FROM _typed
         WHERE len(_quarantine_reasons) = 0
         ORDER BY source_file, source_sheet, source_row
         """
     )
-    issues = value_issues_sql(spec)
-    if issues:
-        con.execute(f"INSERT INTO quality.value_issues SELECT * FROM ({issues}) ORDER BY ALL")
+    con.execute(
+        f"""
+        INSERT INTO quality.value_issues
+        SELECT source_file, source_sheet, source_row, {_lit(kind)}, issue.column, issue.raw_value, issue.reason
+        FROM (SELECT source_file, source_sheet, source_row, unnest(_value_issues) AS issue
+              FROM _typed WHERE len(_quarantine_reasons) = 0)
+        ORDER BY source_file, source_sheet, source_row, issue.column
+        """
+    )
     con.execute("DROP TABLE _typed")

@@ -110,7 +110,10 @@ def parse_file(batch: LandingBatch, source_file: str, data: bytes, sha256: str) 
             _parse_egrn(batch, source_file, data, sha256, root)
             return
         if _looks_like_text(data):
-            sheet = read_csv(data, source_file)
+            try:
+                sheet = read_csv(data, source_file)
+            except UnreadableFile as exc:  # not text after all: nothing we know
+                sheet = ParsedSheet(source_file, None, None, "unrecognised", reason=str(exc))
             batch.add_file(source_file, sha256, size, sheet.kind,
                            "parsed" if sheet.status == "parsed" else sheet.status, sheet.reason)
             batch.add_sheet(sheet, sha256)
@@ -139,11 +142,11 @@ def _parse_egrn(batch: LandingBatch, source_file: str, data: bytes, sha256: str,
         batch.add_sheet(sheet, sha256)
         return
     # The extract's own object is its one source row; a building's list of premises are child rows.
-    main_kind = {"room": "egrn_rooms", "building": "egrn_buildings"}.get(extract.kind)
-    batch.add_file(source_file, sha256, len(data), main_kind or f"egrn_{extract.kind}", "parsed")
+    main_kind = {"egrn_room": "egrn_rooms", "egrn_building": "egrn_buildings"}.get(extract.kind)
+    batch.add_file(source_file, sha256, len(data), main_kind or extract.kind, "parsed")
     rows_read = len(extract.rooms) + len(extract.buildings)
     batch.sheets.append(
-        {"source_file": source_file, "source_sheet": None, "kind": main_kind or f"egrn_{extract.kind}",
+        {"source_file": source_file, "source_sheet": None, "kind": main_kind or extract.kind,
          "status": "parsed", "reason": None if main_kind else "объект ЕГРН не является помещением или зданием",
          "rows_read": rows_read}
     )

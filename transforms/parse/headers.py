@@ -185,11 +185,11 @@ def find_header(
     best: tuple | None = None
     hint = normalise_header(sheet_name) if sheet_name else ""
     for start in range(min(HEADER_SEARCH_ROWS, len(rows))):
-        if not any(str(v).strip() for v in rows[start] if v is not None):
+        if _filled(rows[start]) < 2:  # blank rows and titles do not start a header
             continue
         for depth in range(1, MAX_HEADER_DEPTH + 1):
             block = rows[start : start + depth]
-            if len(block) < depth:
+            if len(block) < depth or not _filled(block[-1]):
                 break
             per_kind: dict[str, list[tuple[int, str, int]]] = {}
             for cell in header_cells(block):
@@ -206,3 +206,7 @@ def find_header(
                 if best is None or key > best[0]:
                     best = (key, HeaderMatch(spec, start, depth, assigned, missing))
     return best[1] if best else None
+
+
+def _filled(row: Sequence[object]) -> int:
+    return sum(1 for v in row if v is not None and str(v).strip())

@@ -1,5 +1,5 @@
 -- One row per source file and sheet: what was read, loaded and quarantined (CONTRACT.md §3).
--- {loaded_counts} is the union of per-(file, sheet) row counts over the staging tables.
+-- The loaded_counts placeholder is filled with per-(file, sheet) row counts over the staging tables.
 CREATE OR REPLACE TABLE quality.load_report AS
 WITH
 sheets AS (
@@ -26,8 +26,12 @@ counted AS (
         coalesce(loaded.rows_loaded, 0) AS rows_loaded,
         coalesce(quarantined.rows_quarantined, 0) AS rows_quarantined
     FROM sheets
-    LEFT JOIN loaded USING (source_file, source_sheet)
-    LEFT JOIN quarantined USING (source_file, source_sheet)
+    LEFT JOIN loaded
+        ON loaded.source_file = sheets.source_file
+       AND loaded.source_sheet IS NOT DISTINCT FROM sheets.source_sheet
+    LEFT JOIN quarantined
+        ON quarantined.source_file = sheets.source_file
+       AND quarantined.source_sheet IS NOT DISTINCT FROM sheets.source_sheet
 ),
 final AS (
     SELECT
