@@ -51,26 +51,29 @@ def run(
     warehouse: Path = typer.Option(..., "--warehouse", help="DuckDB file to publish."),
     reports: Optional[Path] = typer.Option(None, "--reports", help="Folder for the quality reports."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Reference date YYYY-MM-DD for date rules (default: today)."),
+    workers: int = typer.Option(0, "--workers", help="Parsing processes (0: one per core)."),
+    prefect: bool = typer.Option(False, "--prefect", help="Run as a Prefect flow (tracked by the configured Prefect API)."),
     quiet: bool = typer.Option(False, "--quiet", help="Do not print the load report."),
 ) -> None:
     """Ingests every file under LANDING_DIR, reconciles, validates and publishes the warehouse.
 
     Example: sverka run demo/landing --warehouse demo/sverka.duckdb --reports demo/reports --as-of 2025-01-20
     """
-    from flows.pipeline import load_report, run_pipeline
+    _run(landing_dir, warehouse, reports, _parse_date(as_of), workers, quiet, prefect)
 
-    _logging()
-    reference = _parse_date(as_of)
-    try:
-        result = run_pipeline(landing_dir, warehouse, reports, reference)
-    except Exception as exc:  # the one-line reason the contract promises
-        typer.echo(f"sverka run failed: {type(exc).__name__}: {exc}", err=True)
-        raise typer.Exit(1)
-    if not quiet:
-        _print_load_report(load_report(result.warehouse))
-    typer.echo(f"warehouse: {result.warehouse}")
-    for report in result.reports:
-        typer.echo(f"report: {report}")
+
+@app.command()
+def ingest(
+    landing_dir: Path = typer.Argument(..., exists=True, file_okay=False, help="Folder of source files (zips allowed)."),
+    warehouse: Path = typer.Option(..., "--warehouse", help="DuckDB file to publish."),
+    workers: int = typer.Option(0, "--workers", help="Parsing processes (0: one per core)."),
+    quiet: bool = typer.Option(False, "--quiet", help="Do not print the load report."),
+) -> None:
+    """Runs only the first stage: landing and staging tables, quarantine and the load report.
+
+    Example: sverka ingest demo/landing --warehouse demo/ingest.duckdb
+    """
+    _run(landing_dir, warehouse, None, None, workers, quiet, until="ingest")
 
 
 @address_app.command("parse")
@@ -84,6 +87,32 @@ def address_parse() -> None:
 
     lines = [line.rstrip("\r\n") for line in sys.stdin]
     write_csv(parse_addresses(lines), sys.stdout)
+
+
+def _run(landing_dir, warehouse, reports, as_of, workers, quiet, prefect=False, until=None) -> None:
+    import os
+
+    from flows.pipeline import load_report, run_pipeline
+
+    _logging()
+    workers = workers or os.cpu_count() or 1
+    try:
+        if prefect:
+            from flows.nightly import region_flow
+
+            region_flow(str(landing_dir), str(warehouse), str(reports) if reports else None, as_of)
+            result_reports: list = []
+        else:
+            result = run_pipeline(landing_dir, warehouse, reports, as_of, workers=workers, until=until)
+            result_reports = result.reports
+    except Exception as exc:  # the one-line reason the contract promises
+        typer.echo(f"sverka: run failed: {type(exc).__name__}: {exc}", err=True)
+        raise typer.Exit(1)
+    if not quiet:
+        _print_load_report(load_report(warehouse))
+    typer.echo(f"warehouse: {warehouse}")
+    for report in result_reports:
+        typer.echo(f"report: {report}")
 
 
 def _logging() -> None:

@@ -30,12 +30,15 @@ def run_pipeline(
     reports_dir: Path | None = None,
     as_of: dt.date | None = None,
     now: dt.datetime | None = None,
+    workers: int = 1,
+    until: str | None = None,
 ) -> RunResult:
+    """Runs every stage (or the stages up to `until`, e.g. "ingest") into a build, then swaps it in."""
     landing_dir, warehouse = Path(landing_dir), Path(warehouse)
     as_of = as_of or dt.date.today()
     now = now or dt.datetime.now().replace(microsecond=0)
     with building(warehouse) as con:
-        summary = stages.ingest(con, landing_dir)
+        summary = stages.ingest(con, landing_dir, workers=workers)
         stages.carry_over_load_times(con, warehouse, now)
         stages.stage(con)
         stages.publish_marts(con)

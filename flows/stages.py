@@ -7,22 +7,26 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Iterable, Iterator
 
 import duckdb
 
-from transforms.landing.archive import LandingFile, LandingProblem, iter_landing
-from transforms.parse.batch import LandingBatch, parse_files
+from transforms.landing.archive import (
+    LandingProblem, LandingReadError, file_sha256, iter_landing_unit, landing_units,
+)
+from transforms.parse.batch import LandingBatch, parse_file
 from transforms.parse.specs import ALL_TABLES, EGRN_BUILDING_ROOMS
 from warehouse.landing import SQL_DIR, LandingLoader, create_schema
 from warehouse.staging import build_staging
 
 log = logging.getLogger("sverka")
 
-BATCH_FILES = 2000
-BATCH_BYTES = 64 * 1024 * 1024
+# Parsing runs in worker processes only when there is enough work to pay for their start-up.
+PARALLEL_MIN_BYTES = 32 * 1024 * 1024
 
 
 @dataclass
@@ -32,27 +36,20 @@ class IngestSummary:
     rows_read: int
 
 
-def landing_batches(landing_dir: Path) -> Iterator[tuple[list[tuple[str, bytes]], list[LandingProblem]]]:
-    """Groups the landing files into batches of bounded size, in the walk's (sorted) order."""
-    items: list[tuple[str, bytes]] = []
-    problems: list[LandingProblem] = []
-    size = 0
-    for entry in iter_landing(landing_dir):
+def parse_unit(landing_dir: Path, unit: str) -> LandingBatch:
+    """Reads and parses one unit of the landing dir (a loose file, or an archive with its members)."""
+    batch = LandingBatch()
+    for entry in iter_landing_unit(landing_dir, unit):
         if isinstance(entry, LandingProblem):
-            problems.append(entry)
+            batch.extend(problems_batch([entry]))
             continue
         try:
             data = entry.read()
-        except Exception as exc:  # a member that fails to decompress is that member's problem only
-            problems.append(LandingProblem(entry.source_file, f"файл не читается: {exc}"))
+        except LandingReadError as exc:  # one member that fails to decompress is that member's problem only
+            batch.extend(problems_batch([LandingProblem(entry.source_file, exc.reason)]))
             continue
-        items.append((entry.source_file, data))
-        size += len(data)
-        if len(items) >= BATCH_FILES or size >= BATCH_BYTES:
-            yield items, problems
-            items, problems, size = [], [], 0
-    if items or problems:
-        yield items, problems
+        parse_file(batch, entry.source_file, data, file_sha256(data))
+    return batch
 
 
 def problems_batch(problems: Iterable[LandingProblem]) -> LandingBatch:
@@ -65,24 +62,43 @@ def problems_batch(problems: Iterable[LandingProblem]) -> LandingBatch:
     return batch
 
 
-def ingest(
-    con: duckdb.DuckDBPyConnection,
-    landing_dir: Path,
-    parse: Callable[[list[tuple[str, bytes]]], LandingBatch] = parse_files,
-) -> IngestSummary:
+def parsed_units(landing_dir: Path, workers: int = 1) -> Iterator[LandingBatch]:
+    """Every unit parsed, in walk order; with workers > 1, in a process pool."""
+    landing_dir = Path(landing_dir)
+    units = landing_units(landing_dir)
+    total = sum(_size(landing_dir / u) for u in units)
+    if workers <= 1 or len(units) < 2 or total < PARALLEL_MIN_BYTES:
+        for unit in units:
+            yield parse_unit(landing_dir, unit)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from pool.map(parse_unit, [landing_dir] * len(units), units)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def ingest(con: duckdb.DuckDBPyConnection, landing_dir: Path, workers: int = 1) -> IngestSummary:
     """Landing: finds every file (zips included), recognises and reads it, appends raw text tables."""
     create_schema(con)
     loader = LandingLoader(con)
-    files = problems = 0
-    for items, bad in landing_batches(Path(landing_dir)):
-        batch = parse(items)
-        batch.extend(problems_batch(bad))
+    for batch in parsed_units(Path(landing_dir), workers):
         loader.append(batch)
-        files += len(items)
-        problems += len(bad)
-        log.info("ingest: %d files read, %d unreadable", files, problems)
+    return ingest_summary(con)
+
+
+def ingest_summary(con: duckdb.DuckDBPyConnection) -> IngestSummary:
+    files, problems = con.execute(
+        "SELECT count(*) FILTER (file_sha256 IS NOT NULL), count(*) FILTER (file_sha256 IS NULL) FROM landing.files"
+    ).fetchone()
     rows = con.execute("SELECT coalesce(sum(rows_read), 0) FROM landing.sheets").fetchone()[0]
-    return IngestSummary(files=files, problems=problems, rows_read=int(rows))
+    log.info("ingest: %d files read, %d unreadable, %d rows", files, problems, rows)
+    return IngestSummary(files=int(files), problems=int(problems), rows_read=int(rows))
 
 
 def stage(con: duckdb.DuckDBPyConnection) -> None:

@@ -32,7 +32,13 @@ class LandingLoader:
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con
-        self.first_path_of: dict[str, str] = {}
+        # Files appended by earlier batches (possibly by another task) count as seen.
+        self.first_path_of: dict[str, str] = dict(
+            con.execute(
+                "SELECT file_sha256, min(source_file) FROM landing.files "
+                "WHERE file_sha256 IS NOT NULL AND status <> 'duplicate' GROUP BY ALL"
+            ).fetchall()
+        )
 
     def append(self, batch: LandingBatch) -> None:
         duplicates: set[str] = set()

@@ -39,28 +39,45 @@ def _alive(pid: int) -> bool:
     return True
 
 
-@contextlib.contextmanager
-def building(target: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Yields a connection to a fresh build file; on success the build replaces `target` atomically."""
+def start_build(target: Path) -> Path:
+    """A fresh, empty build file beside `target` (partial builds of dead runs are removed first)."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_builds(target)
     path = build_path(target)
-    path.unlink(missing_ok=True)
+    abort_build(path)
+    return path
+
+
+def commit_build(path: Path, target: Path) -> Path:
+    """Makes the finished build durable, then swaps it in for `target` with one rename."""
+    with duckdb.connect(str(path)) as con:
+        con.execute("CHECKPOINT")
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(path, target)
+    _fsync_dir(Path(target).parent)
+    return Path(target)
+
+
+def abort_build(path: Path) -> None:
+    Path(path).unlink(missing_ok=True)
+    Path(f"{path}.wal").unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def building(target: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yields a connection to a fresh build file; on success the build replaces `target` atomically."""
+    path = start_build(target)
     con = duckdb.connect(str(path))
     try:
         yield con
-        con.execute("CHECKPOINT")
         con.close()
-        with open(path, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(path, target)
-        _fsync_dir(target.parent)
+        commit_build(path, target)
     except BaseException:
         with contextlib.suppress(Exception):
             con.close()
-        path.unlink(missing_ok=True)
-        Path(f"{path}.wal").unlink(missing_ok=True)
+        abort_build(path)
         raise
 
 

@@ -322,3 +322,60 @@ def _is_office_document(zf: zipfile.ZipFile) -> bool:
     """OOXML (xlsx, docx) and ODF (ods) files are zips too; they are data, not folders."""
     names = zf.NameToInfo
     return "[Content_Types].xml" in names or ("mimetype" in names and "META-INF/manifest.xml" in names)
+
+
+# ---------------------------------------------------------------------------------------------
+# Units of work: one file on disk (loose, or an archive with everything inside it)
+
+
+def landing_units(landing_dir: Path | str, skip_top_level: Iterable[str] = ("truth",)) -> list[str]:
+    """The files on disk under `landing_dir`, as relative POSIX paths in walk order.
+
+    A unit is what one worker reads: a loose file, or an archive with all its members.
+    `iter_landing_unit` over every unit yields exactly what `iter_landing` yields.
+    """
+    root = os.path.realpath(landing_dir)
+    if not os.path.isdir(root):
+        raise NotADirectoryError(f"каталог приёма не найден: {landing_dir}")
+    skip = frozenset(skip_top_level)
+    units: list[str] = []
+
+    def walk(directory: str, prefix: str) -> None:
+        try:
+            with os.scandir(directory) as it:
+                entries = sorted(((disk_name(e.name), e) for e in it), key=lambda t: t[0])
+        except OSError:
+            units.append(prefix.rstrip("/") or ".")  # reported as a problem when iterated
+            return
+        for name, entry in entries:
+            rel = prefix + name
+            if (not prefix and name in skip) or is_junk(name):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                walk(entry.path, rel + "/")
+            else:
+                units.append(rel)
+
+    walk(root, "")
+    return units
+
+
+def iter_landing_unit(
+    landing_dir: Path | str, unit: str, limits: ArchiveLimits = DEFAULT_LIMITS
+) -> Iterator[LandingFile | LandingProblem]:
+    """Everything one unit holds (see `landing_units`), with problems in place of unreadable parts."""
+    root = os.path.realpath(landing_dir)
+    path = os.path.join(root, *unit.split("/"))
+    try:
+        if os.path.islink(path):
+            yield from _symlink(root, path, unit, limits)
+        elif os.path.isdir(path):
+            yield from _walk_dir(root, path, unit + "/", frozenset(), limits)
+        elif os.path.isfile(path):
+            yield from _disk_file(path, unit, limits)
+        elif os.path.exists(path):
+            yield LandingProblem(unit, "не обычный файл (устройство, канал или сокет) — пропущен")
+        else:
+            yield LandingProblem(unit, "файл исчез во время приёма")
+    except OSError as exc:
+        yield LandingProblem(unit, f"файл не читается: {exc.strerror}")
