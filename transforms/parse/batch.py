@@ -7,9 +7,7 @@ process that writes DuckDB.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
-from typing import Iterable
 
 import pyarrow as pa
 
@@ -72,10 +70,6 @@ class LandingBatch:
         self.rejected_rows += other.rejected_rows
         for kind, tables in other.tables.items():
             self.tables.setdefault(kind, []).extend(tables)
-
-
-def file_sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _looks_like_text(data: bytes) -> bool:
@@ -160,9 +154,3 @@ def _parse_egrn(batch: LandingBatch, source_file: str, data: bytes, sha256: str,
                        list(range(1, len(rows) + 1)), columns, sha256)
 
 
-def parse_files(items: Iterable[tuple[str, bytes]]) -> LandingBatch:
-    """Parses (source_file, bytes) pairs; never raises for bad content."""
-    batch = LandingBatch()
-    for source_file, data in items:
-        parse_file(batch, source_file, data, file_sha256(data))
-    return batch
