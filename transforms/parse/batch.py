@@ -95,6 +95,11 @@ def parse_file(batch: LandingBatch, source_file: str, data: bytes, sha256: str) 
             return
         if head.startswith(b"<"):
             root = egrn.detect_egrn_root(data[:XML_SNIFF_BYTES])
+            if root is None and egrn.declares_dtd(data[:XML_SNIFF_BYTES]):
+                reason = "XML объявляет DOCTYPE/ENTITY — отклонён из соображений безопасности"
+                batch.add_file(source_file, sha256, size, None, "rejected", reason)
+                batch.add_sheet(ParsedSheet(source_file, None, None, "rejected", reason=reason), sha256)
+                return
             if root is None:
                 batch.add_file(source_file, sha256, size, None, "unrecognised",
                                "XML неизвестного формата (не выписка ЕГРН)")

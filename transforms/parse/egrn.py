@@ -397,7 +397,7 @@ def _parser() -> etree.XMLParser:
 def _parse_xml(data: bytes) -> Any:
     if len(data) > MAX_EXTRACT_BYTES:
         raise EgrnRejected(f"файл слишком велик для выписки ЕГРН: {len(data)} байт")
-    if _declares_dtd(data):
+    if declares_dtd(data):
         raise EgrnRejected("документ объявляет DOCTYPE/ENTITY — отклонён из соображений безопасности")
     try:
         root = etree.fromstring(data, _parser())
@@ -418,7 +418,7 @@ _WIDE_DTD_MARKERS = tuple(
 )
 
 
-def _declares_dtd(data: bytes) -> bool:
+def declares_dtd(data: bytes) -> bool:
     """A byte scan for DTD declarations, in UTF-16/32 too: refused before libxml2 sees them."""
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         return True
