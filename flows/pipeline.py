@@ -41,7 +41,8 @@ def run_pipeline(
         summary = stages.ingest(con, landing_dir, workers=workers)
         stages.carry_over_load_times(con, warehouse, now)
         stages.stage(con)
-        stages.publish_marts(con)
+        if until != "ingest":
+            stages.publish_marts(con)
     return RunResult(warehouse, summary.files, summary.problems, summary.rows_read, [])
 
 

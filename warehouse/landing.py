@@ -66,14 +66,16 @@ class LandingLoader:
         self._insert_rows("landing.rejected_rows", rejected,
                           ["source_file", "source_sheet", "source_row", "reason"])
         for kind, tables in batch.tables.items():
-            for table in tables:
-                if duplicates:
-                    keep = pc.invert(pc.is_in(table["source_file"], pa.array(sorted(duplicates))))
-                    table = table.filter(keep)
-                if table.num_rows:
-                    self.con.register("_incoming", table)
-                    self.con.execute(f"INSERT INTO landing.{kind} BY NAME SELECT * FROM _incoming")
-                    self.con.unregister("_incoming")
+            # One insert per kind and batch: thousands of one-row extracts would each pay DuckDB's
+            # per-statement cost otherwise.
+            table = pa.concat_tables(tables, promote_options="default")
+            if duplicates:
+                keep = pc.invert(pc.is_in(table["source_file"], pa.array(sorted(duplicates))))
+                table = table.filter(keep)
+            if table.num_rows:
+                self.con.register("_incoming", table)
+                self.con.execute(f"INSERT INTO landing.{kind} BY NAME SELECT * FROM _incoming")
+                self.con.unregister("_incoming")
 
     def _insert_rows(self, target: str, rows: list[dict], columns: list[str]) -> None:
         if not rows:

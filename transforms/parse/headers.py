@@ -36,19 +36,20 @@ def normalise_header(text: object) -> str:
     return s
 
 
-def _matching_prefixes(header: str) -> list[tuple[str, int]]:
+@lru_cache(maxsize=16384)
+def _matching_prefixes(header: str) -> tuple[tuple[str, int], ...]:
     """Every accepted-text candidate inside a header cell with its score.
 
     The whole text scores highest; a prefix ending where an instruction tail begins scores its
     length, so the longest accepted text wins ("Количество этажей, наименьшее" over "Количество этажей").
     """
     if not header:
-        return []
+        return ()
     found = [(header, 10_000 + len(header))]
     for i in range(1, len(header)):
         if _TAIL_BOUNDARY.match(header[i:]) and header[i - 1] != " ":
             found.append((header[:i].rstrip("*").strip(), i))
-    return found
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -60,10 +61,13 @@ class HeaderCell:
     groups: tuple[str, ...]
 
 
-def header_cells(rows: Sequence[Sequence[object]]) -> list[HeaderCell]:
+def header_cells(rows: Sequence[Sequence[object]], normalised: bool = False) -> list[HeaderCell]:
     """Reads a header block (1–4 rows) into leaf + group paths, spreading group cells to the right."""
     width = max((len(r) for r in rows), default=0)
-    grid = [[normalise_header(r[i]) if i < len(r) else "" for i in range(width)] for r in rows]
+    if normalised:
+        grid = [list(r) + [""] * (width - len(r)) for r in rows]
+    else:
+        grid = [[normalise_header(r[i]) if i < len(r) else "" for i in range(width)] for r in rows]
     # A group cell covers the columns to its right until the next non-empty cell in the same row,
     # but only columns that have a sub-header of their own below it.
     filled = [row[:] for row in grid]
@@ -182,6 +186,8 @@ def find_header(
     """
     index = _index_for(tuple(specs))
     by_kind = {spec.kind: spec for spec in specs}
+    # Normalised once: the same cells take part in many candidate blocks.
+    rows = [[normalise_header(v) for v in row] for row in rows[: HEADER_SEARCH_ROWS + MAX_HEADER_DEPTH]]
     best: tuple | None = None
     hint = normalise_header(sheet_name) if sheet_name else ""
     for start in range(min(HEADER_SEARCH_ROWS, len(rows))):
@@ -192,7 +198,7 @@ def find_header(
             if len(block) < depth or not _filled(block[-1]):
                 break
             per_kind: dict[str, list[tuple[int, str, int]]] = {}
-            for cell in header_cells(block):
+            for cell in header_cells(block, normalised=True):
                 for score, kind, column in index.candidates(cell):
                     per_kind.setdefault(kind, []).append((score, column.name, cell.index))
             for kind, candidates in per_kind.items():

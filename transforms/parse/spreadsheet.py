@@ -47,35 +47,44 @@ class UnreadableFile(Exception):
 
 # --- cells ---------------------------------------------------------------------------------
 
+def _float_text(value: float) -> str:
+    # Integral floats are how xlsx stores integers: 1.0 is the premise number "1".
+    return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+
+
+def _datetime_text(value: dt.datetime) -> str:
+    if value.hour == value.minute == value.second == 0:
+        return value.strftime("%d.%m.%Y")
+    return value.strftime("%d.%m.%Y %H:%M:%S")
+
+
+_CELL_TEXT = {
+    float: _float_text,
+    int: str,
+    bool: lambda v: "Да" if v else "Нет",
+    dt.datetime: _datetime_text,
+    dt.date: lambda v: v.strftime("%d.%m.%Y"),
+    dt.time: lambda v: v.strftime("%H:%M:%S"),
+    dt.timedelta: str,
+}
+
+
 def cell_text(value: object) -> str | None:
     """A spreadsheet cell as the text a person sees, or None when empty."""
     if value is None:
         return None
-    if isinstance(value, str):
-        text = value.strip()
-        return text or None
-    if isinstance(value, bool):
-        return "Да" if value else "Нет"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0, 0):
-            return value.strftime("%d.%m.%Y")
-        return value.strftime("%d.%m.%Y %H:%M:%S")
-    if isinstance(value, dt.date):
-        return value.strftime("%d.%m.%Y")
-    if isinstance(value, dt.time):
-        return value.strftime("%H:%M:%S")
-    if isinstance(value, dt.timedelta):
-        return str(value)
-    text = str(value).strip()
+    if type(value) is str:
+        return value.strip() or None
+    convert = _CELL_TEXT.get(type(value))
+    text = convert(value) if convert else str(value).strip()
     return text or None
 
 
 def _is_blank(row: Sequence[object]) -> bool:
-    return all(cell_text(v) is None for v in row)
+    for v in row:
+        if v is not None and v != "" and (type(v) is not str or v.strip()):
+            return False
+    return True
 
 
 # --- sheets --------------------------------------------------------------------------------
@@ -107,19 +116,19 @@ def parse_grid(
         return sheet
 
     sheet = ParsedSheet(source_file, source_sheet, spec.kind, "parsed")
-    positions = list(match.columns.items())
-    columns: dict[str, list[str | None]] = {name: [] for name, _ in positions}
-    for row, number in zip(rows[match.data_start:], row_numbers[match.data_start:]):
-        texts = [cell_text(v) for v in row]
-        if all(t is None for t in texts):
-            continue
-        width = len(texts)
-        for name, index in positions:
-            columns[name].append(texts[index] if index < width else None)
-        sheet.source_rows.append(number)
+    data = [
+        (row, number)
+        for row, number in zip(rows[match.data_start:], row_numbers[match.data_start:])
+        if not _is_blank(row)
+    ]
+    sheet.source_rows = [number for _, number in data]
+    # Only the spec's columns are converted: other columns (personal data among them) are never read.
+    columns: dict[str, list[str | None]] = {}
+    for name, index in match.columns.items():
+        columns[name] = [cell_text(row[index]) if index < len(row) else None for row, _ in data]
     # Columns of the spec that the sheet does not have load as NULL.
     for column in spec.columns:
-        columns.setdefault(column.name, [None] * len(sheet.source_rows))
+        columns.setdefault(column.name, [None] * len(data))
     sheet.columns = columns
     return sheet
 
