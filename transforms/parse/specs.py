@@ -318,6 +318,61 @@ BILL_LINES = SheetSpec(
     ),
 )
 
+CAPITAL_REPAIR_WORKS = SheetSpec(
+    kind="gis_capital_repair_works",
+    sheet_names=("Работы РПКР",),
+    description="one row per planned work of the regional capital-repair programme (RegionalProgramWorkType)",
+    columns=(
+        col("line_number", "№ п/п", type=INTEGER),
+        col("house_address", "Адрес МКД", "Адрес дома"),
+        col("house_fias_guid", *FIAS_HOUSE_HEADERS, type=GUID),
+        col("oktmo", "ОКТМО"),
+        col("work_type", "Вид работ (услуг) по капитальному ремонту", "Вид работ", required=True),
+        col("planned_start", "Плановый срок начала работ (ММ.ГГГГ)", "Плановый срок начала работ", type=PERIOD),
+        col("planned_end", "Плановый срок окончания работ (ММ.ГГГГ)", "Плановый срок окончания работ", type=PERIOD),
+        col("fund_holder", "Способ формирования фонда капитального ремонта"),
+        col("special_account_owner", "Владелец специального счета"),
+        col("planned_cost", "Плановая стоимость работ, руб.", type=DECIMAL),
+        col("note", "Примечание"),
+    ),
+)
+
+OPENING = ("Остатки на начало периода",)
+CHARGED = ("Начислено за услуги (работы) по содержанию и текущему ремонту",)
+RECEIVED = ("Получено денежных средств",)
+CLOSING = ("Остатки на конец периода",)
+
+MANAGEMENT_REPORTS = SheetSpec(
+    kind="gis_management_reports",
+    sheet_names=("Отчет 2.8",),
+    description="one row per house and year: the management organisation's annual report (form 2.8)",
+    columns=(
+        col("house_address", "Адрес МКД", required=True),
+        col("house_fias_guid", *FIAS_HOUSE_HEADERS, type=GUID),
+        col("report_year", "Отчетный год", type=INTEGER, required=True),
+        col("period_start", "Дата начала отчетного периода", type=DATE),
+        col("period_end", "Дата конца отчетного периода", type=DATE),
+        col("published_on", "Дата размещения отчета", type=DATE),
+        col("opening_advance_payments", "Авансовые платежи потребителей, руб.", type=DECIMAL, group=OPENING),
+        col("opening_balance", "Переходящие остатки денежных средств, руб.", type=DECIMAL, group=OPENING),
+        col("opening_arrears", "Задолженность потребителей, руб.", type=DECIMAL, group=OPENING),
+        col("charged_total", "Всего, руб.", type=DECIMAL, group=CHARGED),
+        col("charged_maintenance", "за содержание дома, руб.", type=DECIMAL, group=CHARGED),
+        col("charged_current_repair", "за текущий ремонт, руб.", type=DECIMAL, group=CHARGED),
+        col("charged_management", "за услуги управления, руб.", type=DECIMAL, group=CHARGED),
+        col("received_total", "Всего, руб.", type=DECIMAL, group=RECEIVED),
+        col("received_from_owners", "от собственников/нанимателей помещений, руб.", type=DECIMAL, group=RECEIVED),
+        col("received_target_payments", "целевых взносов от собственников/нанимателей, руб.", type=DECIMAL, group=RECEIVED),
+        col("received_subsidies", "субсидий, руб.", type=DECIMAL, group=RECEIVED),
+        col("received_from_common_property", "от использования общего имущества, руб.", type=DECIMAL, group=RECEIVED),
+        col("received_other", "прочие поступления, руб.", type=DECIMAL, group=RECEIVED),
+        col("cash_total", "Всего денежных средств с учетом остатков, руб.", type=DECIMAL),
+        col("closing_advance_payments", "Авансовые платежи потребителей, руб.", type=DECIMAL, group=CLOSING),
+        col("closing_balance", "Переходящие остатки денежных средств, руб.", type=DECIMAL, group=CLOSING),
+        col("closing_arrears", "Задолженность потребителей, руб.", type=DECIMAL, group=CLOSING),
+    ),
+)
+
 GIS_SHEETS: tuple[SheetSpec, ...] = (
     HOUSES,
     RESIDENTIAL_PREMISES,
@@ -328,6 +383,8 @@ GIS_SHEETS: tuple[SheetSpec, ...] = (
     READINGS,
     BILLS,
     BILL_LINES,
+    CAPITAL_REPAIR_WORKS,
+    MANAGEMENT_REPORTS,
 )
 
 
