@@ -8,6 +8,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from transforms.address import register_address_functions
 from transforms.parse.batch import LandingBatch
 from transforms.parse.specs import ALL_TABLES, SheetSpec
 
@@ -18,6 +19,8 @@ LINEAGE_DDL = "file_sha256 VARCHAR, source_file VARCHAR, source_sheet VARCHAR, s
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute((SQL_DIR / "macros.sql").read_text())
     con.execute((SQL_DIR / "schema.sql").read_text())
+    # Stored in the warehouse, so analysts can call address_parse_table(), street_key() … in SQL.
+    register_address_functions(con, temporary=False)
     for spec in ALL_TABLES:
         create_landing_table(con, spec)
 
