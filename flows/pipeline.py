@@ -24,6 +24,24 @@ class RunResult:
     reports: list[Path]
 
 
+def build_region(
+    con: duckdb.DuckDBPyConnection,
+    landing_dir: Path,
+    as_of: dt.date,
+    now: dt.datetime,
+    previous: Path | None = None,
+    workers: int = 1,
+    until: str | None = None,
+) -> stages.IngestSummary:
+    """Every stage of one region, in order, into the build behind `con` (the one place that orders them)."""
+    summary = stages.ingest(con, Path(landing_dir), workers=workers)
+    stages.carry_over_load_times(con, previous, now)
+    stages.stage(con)
+    if until != "ingest":
+        stages.publish_marts(con)
+    return summary
+
+
 def run_pipeline(
     landing_dir: Path,
     warehouse: Path,
@@ -38,11 +56,7 @@ def run_pipeline(
     as_of = as_of or dt.date.today()
     now = now or dt.datetime.now().replace(microsecond=0)
     with building(warehouse) as con:
-        summary = stages.ingest(con, landing_dir, workers=workers)
-        stages.carry_over_load_times(con, warehouse, now)
-        stages.stage(con)
-        if until != "ingest":
-            stages.publish_marts(con)
+        summary = build_region(con, landing_dir, as_of, now, previous=warehouse, workers=workers, until=until)
     return RunResult(warehouse, summary.files, summary.problems, summary.rows_read, [])
 
 
