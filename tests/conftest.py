@@ -18,3 +18,12 @@ def con():
     create_schema(connection)
     yield connection
     connection.close()
+
+
+@pytest.fixture(scope="session")
+def prefect_api():
+    """One temporary Prefect API server for the whole session (it takes tens of seconds to start)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

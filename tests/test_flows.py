@@ -2,19 +2,9 @@
 
 import datetime as dt
 
-import pytest
-
 from conftest import CONFORMANCE
 from flows.pipeline import run_pipeline
 from test_publish import digest
-
-
-@pytest.fixture(scope="session")
-def prefect_api():
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
 
 
 def test_region_flow_matches_the_cli_pipeline(prefect_api, tmp_path):

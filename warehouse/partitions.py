@@ -91,7 +91,7 @@ def assemble(con: duckdb.DuckDBPyConnection, parts_dir: Path, regions: list[str]
             if (Path(parts_dir) / f"region={region}" / name / "data.parquet").exists()
         ]
         selects = " UNION ALL BY NAME ".join(
-            f"SELECT {_lit(path.parent.parent.name.split('=', 1)[1])} AS region, * FROM read_parquet({_lit(path)})"
+            f"SELECT {_lit(path.parent.parent.name.split('=', 1)[1])} AS region, * FROM read_parquet({_lit(path)}, hive_partitioning = false)"
             for path in files
         )
         con.execute(f"CREATE OR REPLACE TABLE {_q(schema)}.{_q(table)} AS {selects}")

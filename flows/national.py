@@ -1,0 +1,131 @@
+"""Many regions at once: each region is a task that can run on any Dask worker; one task publishes.
+
+A region task builds the region in a private DuckDB file, exports it as Parquet partitions
+(`region=NN`) and removes the file. Its Prefect cache key is the sha256 of the region's input files
+(plus the code version and the as-of date), so a nightly run over unchanged extracts skips the
+region entirely. The publishing task assembles the warehouse from all partitions into a new file
+and swaps it in, holding a global concurrency slot so that one flow at a time writes the warehouse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import tempfile
+from pathlib import Path
+
+import duckdb
+from prefect import flow, get_run_logger, task
+from prefect.concurrency.sync import concurrency
+from prefect.tasks import exponential_backoff
+
+from flows.config import RunConfig, load_config
+from flows.pipeline import build_region
+from transforms.landing.archive import landing_units
+from warehouse.partitions import assemble, export_region, exported_fingerprint, landing_fingerprint
+from warehouse.publish import building
+
+CODE_ROOTS = ("transforms", "checks", "warehouse", "flows")
+
+
+def code_version() -> str:
+    """A hash of the code that shapes the warehouse: a new release recomputes every region."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for folder in CODE_ROOTS:
+        for path in sorted((root / folder).rglob("*")):
+            if path.suffix in (".py", ".sql") and path.is_file():
+                digest.update(path.relative_to(root).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def region_inputs(landing_dir: str, as_of: dt.date) -> dict:
+    fingerprint = landing_fingerprint(Path(landing_dir), landing_units(landing_dir), code_version())
+    fingerprint["as_of"] = as_of.isoformat()
+    return fingerprint
+
+
+def _region_cache_key(context, parameters: dict) -> str | None:
+    """sha256 of the region's input files; no key (a real run) when its partitions are gone."""
+    inputs = region_inputs(parameters["landing_dir"], parameters["as_of"])
+    if exported_fingerprint(Path(parameters["parts_dir"]), parameters["region"]) != inputs:
+        return None
+    return f"sverka-region-{parameters['region']}-{inputs['sha256']}-{inputs['as_of']}"
+
+
+@task(
+    name="process-region",
+    task_run_name="region {region}",
+    cache_key_fn=_region_cache_key,
+    persist_result=True,
+    retries=2,
+    retry_delay_seconds=exponential_backoff(backoff_factor=10),
+    timeout_seconds=6 * 3600,
+    tags=["sverka", "region"],
+)
+def process_region(region: str, landing_dir: str, parts_dir: str, as_of: dt.date) -> dict:
+    """Landing → staging → reconciled → marts for one region, exported as its partitions."""
+    logger = get_run_logger()
+    inputs = region_inputs(landing_dir, as_of)
+    if exported_fingerprint(Path(parts_dir), region) == inputs:
+        logger.info("region %s: inputs unchanged (sha256 %s), partitions reused", region, inputs["sha256"][:12])
+        return {"region": region, "reused": True, "sha256": inputs["sha256"]}
+    now = dt.datetime.combine(as_of, dt.time(0, 0))
+    with tempfile.TemporaryDirectory(prefix=f"sverka-region-{region}-") as tmp:
+        build = Path(tmp) / "region.duckdb"
+        with duckdb.connect(str(build)) as con:
+            summary = build_region(con, Path(landing_dir), as_of, now)
+            logger.info("region %s: %d files, %d rows read", region, summary.files, summary.rows_read)
+            export_region(con, Path(parts_dir), region, inputs)
+    return {"region": region, "reused": False, "sha256": inputs["sha256"], "files": summary.files,
+            "rows_read": summary.rows_read}
+
+
+@task(name="publish-warehouse", tags=["sverka", "warehouse-writer"])
+def publish_warehouse(warehouse: str, parts_dir: str, regions: list[str]) -> str:
+    """Assembles every region's partitions into a new warehouse file and swaps it in."""
+    # DuckDB has one writer: a global concurrency slot per warehouse serialises publishing flows.
+    with concurrency(f"sverka-warehouse-{Path(warehouse).name}", occupy=1):
+        with building(Path(warehouse)) as con:
+            assemble(con, Path(parts_dir), regions)
+    return warehouse
+
+
+@flow(name="sverka-national", flow_run_name="regions {regions}", log_prints=True)
+def national_flow(config_path: str, regions: list[str] | None = None, as_of: dt.date | None = None) -> dict:
+    """Runs the named regions (default: all in the configuration) and publishes the warehouse."""
+    config = load_config(config_path)
+    codes = regions or [r.code for r in config.regions]
+    as_of = as_of or config.as_of()
+    parts = str(config.warehouse.parts)
+    futures = [
+        process_region.submit(code, str(config.region(code).landing), parts, as_of) for code in codes
+    ]
+    results = [f.result() for f in futures]
+    every_region = sorted(r.code for r in config.regions if (Path(parts) / f"region={r.code}").exists())
+    publish_warehouse(str(config.warehouse.path), parts, every_region)
+    return {"as_of": as_of.isoformat(), "regions": results}
+
+
+def task_runner(dask_address: str | None = None, workers: int | None = None):
+    """Dask through prefect-dask: an existing scheduler, or a local cluster of process workers."""
+    from prefect_dask import DaskTaskRunner
+
+    if dask_address:
+        return DaskTaskRunner(address=dask_address)
+    kwargs = {"n_workers": workers or 2, "threads_per_worker": 1, "processes": True}
+    return DaskTaskRunner(cluster_kwargs=kwargs)
+
+
+def run_national(config_path: str, regions: list[str] | None = None, as_of: dt.date | None = None,
+                 dask_address: str | None = None, workers: int | None = None, local: bool = False) -> dict:
+    """`local=True` runs regions one after another in this process (the reference for Dask runs)."""
+    if local:
+        from prefect.task_runners import ThreadPoolTaskRunner
+
+        runner = ThreadPoolTaskRunner(max_workers=1)
+    else:
+        config: RunConfig = load_config(config_path)
+        runner = task_runner(dask_address or config.dask_address, workers)
+    return national_flow.with_options(task_runner=runner)(config_path, regions, as_of)
