@@ -76,6 +76,50 @@ def ingest(
     _run(landing_dir, warehouse, None, None, workers, quiet, until="ingest")
 
 
+@app.command()
+def serve(
+    config: Path = typer.Option(Path("deploy/regions.toml"), "--config", help="Nightly-run configuration (TOML)."),
+) -> None:
+    """Registers the nightly deployments (one per region, with cron schedules) and serves them.
+
+    Point it at a Prefect server first: PREFECT_API_URL=http://127.0.0.1:4200/api sverka serve
+    Example: sverka serve --config deploy/regions.toml
+    """
+    from flows.config import ConfigError
+    from flows.deploy import serve as serve_deployments
+
+    try:
+        serve_deployments(config)
+    except ConfigError as exc:
+        typer.echo(f"sverka: {exc}", err=True)
+        raise typer.Exit(2)
+
+
+@app.command()
+def nightly(
+    config: Path = typer.Option(Path("deploy/regions.toml"), "--config", help="Nightly-run configuration (TOML)."),
+    region: Optional[list[str]] = typer.Option(None, "--region", help="Region code to run (repeatable; default: all)."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Reference date YYYY-MM-DD (default: the configuration's rule)."),
+    dask_address: Optional[str] = typer.Option(None, "--dask-address", help="An existing Dask scheduler, e.g. tcp://10.0.0.5:8786."),
+    workers: int = typer.Option(2, "--workers", help="Workers of the local Dask cluster when no address is given."),
+) -> None:
+    """Runs the configured regions once, fanned out on Dask, and publishes the warehouse.
+
+    Example: sverka nightly --config deploy/regions.toml --region 66 --region 25
+    """
+    from flows.config import ConfigError
+    from flows.national import run_national
+
+    _logging()
+    try:
+        result = run_national(str(config), region or None, _parse_date(as_of), dask_address, workers)
+    except ConfigError as exc:
+        typer.echo(f"sverka: {exc}", err=True)
+        raise typer.Exit(2)
+    for r in result["regions"]:
+        typer.echo(f"region {r['region']}: {'unchanged, reused' if r['reused'] else 'recomputed'}")
+
+
 @address_app.command("parse")
 def address_parse() -> None:
     """Reads one address a line on stdin; writes the parsed parts as CSV on stdout.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import tempfile
 from pathlib import Path
 
@@ -82,17 +83,34 @@ def process_region(region: str, landing_dir: str, parts_dir: str, as_of: dt.date
             "rows_read": summary.rows_read}
 
 
+def warehouse_slot(warehouse: str) -> str:
+    """The global concurrency limit that lets one flow at a time write this warehouse file."""
+    return "sverka-warehouse-" + hashlib.sha256(str(Path(warehouse).resolve()).encode()).hexdigest()[:12]
+
+
 @task(name="publish-warehouse", tags=["sverka", "warehouse-writer"])
 def publish_warehouse(warehouse: str, parts_dir: str, regions: list[str]) -> str:
     """Assembles every region's partitions into a new warehouse file and swaps it in."""
     # DuckDB has one writer: a global concurrency slot per warehouse serialises publishing flows.
-    with concurrency(f"sverka-warehouse-{Path(warehouse).name}", occupy=1):
+    with concurrency(warehouse_slot(warehouse), occupy=1):
         with building(Path(warehouse)) as con:
             assemble(con, Path(parts_dir), regions)
     return warehouse
 
 
-@flow(name="sverka-national", flow_run_name="regions {regions}", log_prints=True)
+def task_runner(dask_address: str | None = None, workers: int | None = None):
+    """Dask through prefect-dask: an existing scheduler, or a local cluster of process workers."""
+    from prefect_dask import DaskTaskRunner
+
+    address = dask_address or os.environ.get("SVERKA_DASK_ADDRESS")
+    if address:
+        return DaskTaskRunner(address=address)
+    kwargs = {"n_workers": workers or int(os.environ.get("SVERKA_DASK_WORKERS", "2")),
+              "threads_per_worker": 1, "processes": True}
+    return DaskTaskRunner(cluster_kwargs=kwargs)
+
+
+@flow(name="sverka-national", flow_run_name="regions {regions}", log_prints=True, task_runner=task_runner())
 def national_flow(config_path: str, regions: list[str] | None = None, as_of: dt.date | None = None) -> dict:
     """Runs the named regions (default: all in the configuration) and publishes the warehouse."""
     config = load_config(config_path)
@@ -106,16 +124,6 @@ def national_flow(config_path: str, regions: list[str] | None = None, as_of: dt.
     every_region = sorted(r.code for r in config.regions if (Path(parts) / f"region={r.code}").exists())
     publish_warehouse(str(config.warehouse.path), parts, every_region)
     return {"as_of": as_of.isoformat(), "regions": results}
-
-
-def task_runner(dask_address: str | None = None, workers: int | None = None):
-    """Dask through prefect-dask: an existing scheduler, or a local cluster of process workers."""
-    from prefect_dask import DaskTaskRunner
-
-    if dask_address:
-        return DaskTaskRunner(address=dask_address)
-    kwargs = {"n_workers": workers or 2, "threads_per_worker": 1, "processes": True}
-    return DaskTaskRunner(cluster_kwargs=kwargs)
 
 
 def run_national(config_path: str, regions: list[str] | None = None, as_of: dt.date | None = None,
