@@ -41,8 +41,12 @@ def generate(
     """
     from generator import generate_region
 
-    summary = generate_region(out_dir, premises=premises, seed=seed, region=region)
-    typer.echo(f"region {region}: {summary.get('premises', premises)} premises written to {out_dir}")
+    try:
+        summary = generate_region(out_dir, premises=premises, seed=seed, region=region)
+    except (ValueError, FileExistsError) as exc:
+        typer.echo(f"sverka: {exc}", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"region {region}: {summary['counts']['premises']} premises written to {out_dir} (ground truth in {out_dir}/truth)")
 
 
 @app.command()
