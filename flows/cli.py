@@ -58,12 +58,13 @@ def run(
     workers: int = typer.Option(0, "--workers", help="Parsing processes (0: one per core)."),
     prefect: bool = typer.Option(False, "--prefect", help="Run as a Prefect flow (tracked by the configured Prefect API)."),
     quiet: bool = typer.Option(False, "--quiet", help="Do not print the load report."),
+    all_files: bool = typer.Option(False, "--all-files", help="Print the load report line by line, one per file and sheet."),
 ) -> None:
     """Ingests every file under LANDING_DIR, reconciles, validates and publishes the warehouse.
 
     Example: sverka run demo/landing --warehouse demo/sverka.duckdb --reports demo/reports --as-of 2025-01-20
     """
-    _run(landing_dir, warehouse, reports, _parse_date(as_of), workers, quiet, prefect)
+    _run(landing_dir, warehouse, reports, _parse_date(as_of), workers, quiet, prefect, all_files=all_files)
 
 
 @app.command()
@@ -137,7 +138,7 @@ def address_parse() -> None:
     write_csv(parse_addresses(lines), sys.stdout)
 
 
-def _run(landing_dir, warehouse, reports, as_of, workers, quiet, prefect=False, until=None) -> None:
+def _run(landing_dir, warehouse, reports, as_of, workers, quiet, prefect=False, until=None, all_files=False) -> None:
     import os
 
     from flows.pipeline import load_report, run_pipeline
@@ -157,7 +158,7 @@ def _run(landing_dir, warehouse, reports, as_of, workers, quiet, prefect=False, 
         typer.echo(f"sverka: run failed: {type(exc).__name__}: {exc}", err=True)
         raise typer.Exit(1)
     if not quiet:
-        _print_load_report(load_report(warehouse))
+        _print_load_report(load_report(warehouse), all_files)
     typer.echo(f"warehouse: {warehouse}")
     for report in result_reports:
         typer.echo(f"report: {report}")
@@ -167,12 +168,47 @@ def _logging() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
 
 
-def _print_load_report(rows: list[tuple]) -> None:
-    header = ("source_file", "sheet", "kind", "status", "read", "loaded", "quarantined")
-    table = [header] + [tuple("" if v is None else str(v) for v in r[:7]) for r in rows]
-    widths = [min(60, max(len(r[i]) for r in table)) for i in range(len(header))]
+def _print_table(header: tuple, rows: list[tuple], max_width: int = 70) -> None:
+    """Plain columns; long paths keep their end (the file name), long texts their beginning."""
+    table = [header] + [tuple("" if v is None else str(v) for v in r) for r in rows]
+    widths = [min(max_width, max(len(r[i]) for r in table)) for i in range(len(header))]
+    numeric = [all(r[i].isdigit() for r in table[1:] if r[i]) for i in range(len(header))]
+
+    def fit(text: str, width: int, is_path: bool) -> str:
+        if len(text) <= width:
+            return text
+        return "…" + text[-(width - 1):] if is_path else text[: width - 1] + "…"
+
     for row in table:
-        typer.echo("  ".join(cell[-w:].ljust(w) for cell, w in zip(row, widths)))
+        cells = [
+            fit(c, w, header[i] == "source_file").rjust(w) if numeric[i] else fit(c, w, header[i] == "source_file").ljust(w)
+            for i, (c, w) in enumerate(zip(row, widths))
+        ]
+        typer.echo("  ".join(cells).rstrip())
+
+
+def _print_load_report(rows: list[tuple], all_files: bool = False) -> None:
+    """The load report: totals per kind and status, then every file that did not load cleanly."""
+    if all_files:
+        _print_table(("source_file", "sheet", "kind", "status", "read", "loaded", "quarantined"), [r[:7] for r in rows])
+    else:
+        groups: dict[tuple, list[int]] = {}
+        for r in rows:
+            g = groups.setdefault((r[2] or "—", r[3]), [0, 0, 0, 0])
+            g[0] += 1
+            g[1] += r[4]
+            g[2] += r[5]
+            g[3] += r[6]
+        _print_table(("kind", "status", "files/sheets", "read", "loaded", "quarantined"),
+                     [k + tuple(v) for k, v in sorted(groups.items())])
+        problems = [r for r in rows if r[3] != "loaded"]
+        if problems:
+            typer.echo(f"\nnot loaded cleanly ({len(problems)}):")
+            shown = problems[:40]
+            _print_table(("source_file", "sheet", "status", "quarantined", "reason"),
+                         [(r[0], r[1], r[3], r[6], r[7]) for r in shown], max_width=60)
+            if len(problems) > len(shown):
+                typer.echo(f"… and {len(problems) - len(shown)} more: SELECT * FROM quality.load_report WHERE status <> 'loaded'")
     totals = [sum(r[i] for r in rows) for i in (4, 5, 6)]
     typer.echo(f"{len(rows)} files/sheets; rows read {totals[0]}, loaded {totals[1]}, quarantined {totals[2]}")
 

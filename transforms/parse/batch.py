@@ -72,9 +72,21 @@ class LandingBatch:
             self.tables.setdefault(kind, []).extend(tables)
 
 
+def _looks_like_signature(data: bytes) -> bool:
+    """Detached signatures that come with extracts (.sig): DER (ASN.1 SEQUENCE) or PEM."""
+    return data[:2] in (b"0\x82", b"0\x80") or data.lstrip()[:16] in (b"-----BEGIN PKCS7", b"-----BEGIN CMS--")
+
+
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 13))
+
+
 def _looks_like_text(data: bytes) -> bool:
+    """Text has no NUL and almost no other control bytes; random or compressed bytes have plenty."""
     head = data[:4096]
-    return b"\x00" not in head
+    if b"\x00" in head:
+        return False
+    controls = len(head) - len(head.translate(None, _CONTROL))
+    return controls <= max(2, len(head) // 200)
 
 
 def parse_file(batch: LandingBatch, source_file: str, data: bytes, sha256: str) -> None:
@@ -107,6 +119,11 @@ def parse_file(batch: LandingBatch, source_file: str, data: bytes, sha256: str) 
                                             reason="XML неизвестного формата (не выписка ЕГРН)"), sha256)
                 return
             _parse_egrn(batch, source_file, data, sha256, root)
+            return
+        if _looks_like_signature(data):
+            reason = "файл электронной подписи (PKCS#7/CMS): данных не содержит"
+            batch.add_file(source_file, sha256, size, None, "unrecognised", reason)
+            batch.add_sheet(ParsedSheet(source_file, None, None, "unrecognised", reason=reason), sha256)
             return
         if _looks_like_text(data):
             try:
