@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 from prefect import flow, task
 from prefect.tasks import exponential_backoff
 
@@ -16,6 +15,7 @@ from flows import stages
 from transforms.landing.archive import landing_units
 from transforms.parse.batch import LandingBatch
 from warehouse.landing import LandingLoader, create_schema
+from warehouse.publish import connect
 
 IO_RETRIES = dict(retries=3, retry_delay_seconds=exponential_backoff(backoff_factor=2), retry_jitter_factor=0.5)
 
@@ -32,14 +32,14 @@ def parse_unit(landing_dir: str, unit: str) -> LandingBatch:
 
 @task(name="append-to-landing", task_run_name="append {unit}", tags=["sverka", "warehouse-writer"])
 def append(build: str, unit: str, batch: LandingBatch) -> int:
-    with duckdb.connect(build) as con:
+    with connect(build) as con:
         LandingLoader(con).append(batch)
     return len(batch.files)
 
 
 @task(name="stage", tags=["sverka", "warehouse-writer"])
 def stage(build: str) -> dict:
-    with duckdb.connect(build) as con:
+    with connect(build) as con:
         stages.stage(con)
         return stages.ingest_summary(con).__dict__
 
@@ -47,7 +47,7 @@ def stage(build: str) -> dict:
 @flow(name="sverka-ingest", flow_run_name="ingest {landing_dir}", log_prints=True)
 def ingest_flow(landing_dir: str, build: str) -> dict:
     """Reads every landing file into the warehouse build at `build`, then types it into staging."""
-    with duckdb.connect(build) as con:
+    with connect(build) as con:
         create_schema(con)
     units = list_units(landing_dir)
     parsed = [parse_unit.submit(landing_dir, unit) for unit in units]

@@ -15,7 +15,6 @@ import os
 import tempfile
 from pathlib import Path
 
-import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.concurrency.sync import concurrency
 from prefect.tasks import exponential_backoff
@@ -24,7 +23,7 @@ from flows.config import RunConfig, load_config
 from flows.pipeline import build_region
 from transforms.landing.archive import landing_units
 from warehouse.partitions import assemble, export_region, exported_fingerprint, landing_fingerprint
-from warehouse.publish import building
+from warehouse.publish import building, connect
 
 CODE_ROOTS = ("transforms", "checks", "warehouse", "flows")
 
@@ -75,7 +74,7 @@ def process_region(region: str, landing_dir: str, parts_dir: str, as_of: dt.date
     now = dt.datetime.combine(as_of, dt.time(0, 0))
     with tempfile.TemporaryDirectory(prefix=f"sverka-region-{region}-") as tmp:
         build = Path(tmp) / "region.duckdb"
-        with duckdb.connect(str(build)) as con:
+        with connect(build) as con:
             summary = build_region(con, Path(landing_dir), as_of, now)
             logger.info("region %s: %d files, %d rows read", region, summary.files, summary.rows_read)
             export_region(con, Path(parts_dir), region, inputs)

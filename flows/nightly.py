@@ -8,12 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import duckdb
 from prefect import flow, task
 
 from flows import stages
 from flows.ingest import ingest_flow
-from warehouse.publish import abort_build, build_path, commit_build, start_build
+from warehouse.publish import abort_build, build_path, commit_build, connect, start_build
 
 
 @task(name="start-build", tags=["sverka", "warehouse-writer"])
@@ -23,7 +22,7 @@ def start(warehouse: str) -> str:
 
 @task(name="publish-marts", tags=["sverka", "warehouse-writer"])
 def marts(build: str, warehouse: str, now: dt.datetime) -> None:
-    with duckdb.connect(build) as con:
+    with connect(build) as con:
         stages.carry_over_load_times(con, Path(warehouse), now)
         stages.publish_marts(con)
 

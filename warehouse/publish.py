@@ -14,6 +14,13 @@ from typing import Iterator
 import duckdb
 
 BUILD_SUFFIX = ".building"
+# DuckDB spills to disk beyond this, so a national build stays within a worker's memory.
+MEMORY_LIMIT = os.environ.get("SVERKA_DUCKDB_MEMORY_LIMIT", "2GB")
+
+
+def connect(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-write connection to a build file, with Sverka's memory limit."""
+    return duckdb.connect(str(path), config={"memory_limit": MEMORY_LIMIT})
 
 
 def build_path(target: Path) -> Path:
@@ -69,7 +76,7 @@ def abort_build(path: Path) -> None:
 def building(target: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yields a connection to a fresh build file; on success the build replaces `target` atomically."""
     path = start_build(target)
-    con = duckdb.connect(str(path))
+    con = connect(path)
     try:
         yield con
         con.close()

@@ -154,7 +154,9 @@ def _symlink(
         yield LandingProblem(rel, "битая символическая ссылка — пропущена")
 
 
-def _disk_file(path: str, rel: str, limits: ArchiveLimits) -> Iterator[LandingFile | LandingProblem]:
+def _disk_file(
+    path: str, rel: str, limits: ArchiveLimits, part: int | None = None
+) -> Iterator[LandingFile | LandingProblem]:
     try:
         size = os.stat(path).st_size
         with open(path, "rb") as f:
@@ -163,7 +165,7 @@ def _disk_file(path: str, rel: str, limits: ArchiveLimits) -> Iterator[LandingFi
         yield LandingProblem(rel, f"файл не читается: {exc.strerror}")
         return
     if head in ZIP_MAGIC:
-        yield from _disk_archive(path, rel, size, limits)
+        yield from _disk_archive(path, rel, size, limits, part)
     else:
         yield LandingFile(rel, size, partial(_read_disk, path, rel))
 
@@ -177,8 +179,14 @@ def _read_disk(path: str, rel: str) -> bytes:
 
 
 def _disk_archive(
-    path: str, rel: str, size: int, limits: ArchiveLimits
+    path: str, rel: str, size: int, limits: ArchiveLimits, part: int | None = None
 ) -> Iterator[LandingFile | LandingProblem]:
+    if part is not None:
+        cached = _PARTED.get(_archive_key(path))
+        if cached is not None:
+            zf, source, listed = cached
+            yield from _listed_entries(listed, rel, source, 1, limits, part)
+            return
     try:
         zf = zipfile.ZipFile(path)
     except ZIP_ERRORS as exc:
@@ -192,16 +200,32 @@ def _disk_archive(
     except OSError as exc:
         yield LandingProblem(rel, f"файл не читается: {exc.strerror}")
         return
-    yield from _archive_entries(zf, rel, source, 1, limits)
+    if part is None:
+        yield from _archive_entries(zf, rel, source, 1, limits)
+        return
+    # A big archive is read in parts by several tasks; each process lists it once.
+    listed = _list_members(zf)
+    _PARTED.clear()
+    _PARTED[_archive_key(path)] = (zf, source, listed)
+    yield from _listed_entries(listed, rel, source, 1, limits, part)
+
+
+# Archives with more members than this are split into several units of work.
+MEMBERS_PER_UNIT = 5000
+_PARTED: dict[tuple, tuple] = {}
+
+
+def _archive_key(path: str) -> tuple:
+    stat_ = os.stat(path)
+    return (path, stat_.st_size, stat_.st_mtime_ns)
 
 
 # ---------------------------------------------------------------------------------------------
 # Archive members
 
 
-def _archive_entries(
-    zf: zipfile.ZipFile, archive: str, source: ArchiveSource, depth: int, limits: ArchiveLimits
-) -> Iterator[LandingFile | LandingProblem]:
+def _list_members(zf: zipfile.ZipFile) -> list[tuple[str, int, zipfile.ZipInfo | None, str | None]]:
+    """The archive's files, sorted by name: (path, seq, info or None when unsafe, problem)."""
     listed: list[tuple[str, int, zipfile.ZipInfo | None, str | None]] = []
     for seq, info in enumerate(zf.infolist()):
         name = decode_member_name(info)
@@ -213,12 +237,28 @@ def _archive_entries(
             listed.append((shown, seq, None, f"небезопасный путь в архиве: {shown}"))
         elif not is_junk(path):
             listed.append((path, seq, info, None))
-    if not listed:
-        yield LandingProblem(archive, "пустой архив")
-        return
     listed.sort(key=itemgetter(0))  # stable: same names stay in archive order, side by side
+    return listed
 
+
+def _archive_entries(
+    zf: zipfile.ZipFile, archive: str, source: ArchiveSource, depth: int, limits: ArchiveLimits
+) -> Iterator[LandingFile | LandingProblem]:
+    yield from _listed_entries(_list_members(zf), archive, source, depth, limits, None)
+
+
+def _listed_entries(
+    listed: list, archive: str, source: ArchiveSource, depth: int, limits: ArchiveLimits, part: int | None
+) -> Iterator[LandingFile | LandingProblem]:
+    if not listed:
+        if not part:
+            yield LandingProblem(archive, "пустой архив")
+        return
     previous = None
+    if part is not None:
+        start = part * MEMBERS_PER_UNIT
+        previous = listed[start - 1][0] if start > 0 else None
+        listed = listed[start : start + MEMBERS_PER_UNIT]
     last = LastRead()
     for path, _, info, reason in listed:
         source_file = f"{archive}/{path}"
@@ -354,10 +394,30 @@ def landing_units(landing_dir: Path | str, skip_top_level: Iterable[str] = ("tru
             if entry.is_dir(follow_symlinks=False):
                 walk(entry.path, rel + "/")
             else:
-                units.append(rel)
+                units.extend(_parts_of(entry.path, rel))
 
     walk(root, "")
     return units
+
+
+PART_SEPARATOR = "::part="
+
+
+def _parts_of(path: str, rel: str) -> list[str]:
+    """One unit per file, except archives too big for one task: those are split by member count."""
+    try:
+        with open(path, "rb") as f:
+            if f.read(4) not in ZIP_MAGIC:
+                return [rel]
+        with zipfile.ZipFile(path) as zf:
+            if _is_office_document(zf):
+                return [rel]
+            members = sum(1 for info in zf.infolist() if not info.filename.endswith(("/", "\\")))
+    except (OSError, *ZIP_ERRORS):
+        return [rel]  # the problem is reported when the unit is read
+    if members <= MEMBERS_PER_UNIT:
+        return [rel]
+    return [f"{rel}{PART_SEPARATOR}{k}" for k in range((members + MEMBERS_PER_UNIT - 1) // MEMBERS_PER_UNIT)]
 
 
 def iter_landing_unit(
@@ -365,6 +425,10 @@ def iter_landing_unit(
 ) -> Iterator[LandingFile | LandingProblem]:
     """Everything one unit holds (see `landing_units`), with problems in place of unreadable parts."""
     root = os.path.realpath(landing_dir)
+    part = None
+    if PART_SEPARATOR in unit:
+        unit, _, number = unit.rpartition(PART_SEPARATOR)
+        part = int(number)
     path = os.path.join(root, *unit.split("/"))
     try:
         if os.path.islink(path):
@@ -372,7 +436,7 @@ def iter_landing_unit(
         elif os.path.isdir(path):
             yield from _walk_dir(root, path, unit + "/", frozenset(), limits)
         elif os.path.isfile(path):
-            yield from _disk_file(path, unit, limits)
+            yield from _disk_file(path, unit, limits, part)
         elif os.path.exists(path):
             yield LandingProblem(unit, "не обычный файл (устройство, канал или сокет) — пропущен")
         else:
