@@ -10,7 +10,7 @@ DEMO_DIR      ?= demo
 DEMO_PREMISES ?= 5000
 DEMO_AS_OF    ?= 2025-01-20
 
-.PHONY: install demo test bench clean
+.PHONY: install browser demo test bench clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -28,7 +28,13 @@ demo: install
 	$(VENV)/bin/sverka run $(DEMO_DIR)/landing --warehouse $(DEMO_DIR)/sverka.duckdb \
 		--reports $(DEMO_DIR)/reports --as-of $(DEMO_AS_OF)
 
-test: install
+# The report tests render HTML in headless Chromium (Debian's package); they skip, saying why, without it.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) ; } || \
+		echo "chromium could not be installed: browser tests will be skipped"
+
+test: install browser
 	$(VENV)/bin/python -m pytest -q -n 2
 
 bench: install
