@@ -61,5 +61,19 @@ CREATE TABLE IF NOT EXISTS reconciled.premise_matches (
     cadastral_source  VARCHAR,
     match_status      VARCHAR,
     match_score       DOUBLE,
-    match_reason      VARCHAR
+    match_reason      VARCHAR,
+    -- filled by transforms/match (reconcile): evidence for the marts and the review queues
+    premise_id        BIGINT,
+    gis_house_id      BIGINT,
+    egrn_house_id     VARCHAR,
+    management_organisation VARCHAR,
+    house_address     VARCHAR,
+    premise_number_normalised VARCHAR,
+    house_fias_guid   VARCHAR,
+    house_link_method VARCHAR,
+    candidate_cadastral_number VARCHAR,
+    candidates        BIGINT,
+    registry_verdict  VARCHAR,
+    egrn_premise_number VARCHAR,
+    egrn_area         DOUBLE
 );

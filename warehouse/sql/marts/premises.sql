@@ -1,4 +1,5 @@
--- marts.premises: one row for every GIS ZhKKh premise row loaded (CONTRACT.md §3).
+-- marts.premises: one row for every GIS ZhKKh premise row loaded (CONTRACT.md §3). The contract's columns come
+-- first, in the contract's order; the columns after them are evidence for people and analysts.
 CREATE OR REPLACE TABLE marts.premises AS
 WITH
 residential AS (
@@ -16,7 +17,8 @@ gis_premises AS (
     UNION ALL
     SELECT * FROM non_residential
 ),
--- A premise row names its house by the house's «Адрес» text.
+-- A premise row names its house by the house's «Адрес» text; reconciliation resolves it within the same
+-- export (house_fias_guid below), this is the fallback when reconciliation has not run.
 houses AS (
     SELECT address, min(house_fias_guid) AS house_fias_guid
     FROM staging.gis_houses
@@ -30,9 +32,9 @@ final AS (
         p.source_file,
         p.source_sheet,
         p.source_row,
-        h.house_fias_guid,
-        p.house_address,
-        upper(regexp_replace(p.premise_number, '[\s\-]', '', 'g')) AS premise_number,
+        coalesce(m.house_fias_guid, h.house_fias_guid) AS house_fias_guid,
+        coalesce(m.premise_number_normalised, upper(regexp_replace(p.premise_number, '[\s\-]', '', 'g')))
+            AS premise_number,
         p.premise_kind,
         p.total_area,
         m.cadastral_number,
@@ -40,10 +42,22 @@ final AS (
         m.cadastral_source,
         m.match_status,
         m.match_score,
-        m.match_reason
+        m.match_reason,
+        -- beyond the contract
+        p.house_address,
+        m.management_organisation,            -- the УО: INN from the houses export's file name (houses_uo_<INN>_…)
+        m.house_link_method,                  -- how the house was found in EGRN: fias, building, address, street~, registry
+        m.egrn_house_id,                      -- the EGRN building's cadastral number (or «адрес:…» when no extract names it)
+        m.candidate_cadastral_number,         -- the number Sverka stands behind, or the best candidate for a person
+        m.candidates,
+        m.egrn_premise_number,
+        m.egrn_area,
+        m.registry_verdict
     FROM gis_premises AS p
     LEFT JOIN houses AS h ON h.address = p.house_address
-    LEFT JOIN match AS m USING (source_file, source_sheet, source_row)
+    LEFT JOIN match AS m
+           ON m.source_file = p.source_file AND m.source_sheet IS NOT DISTINCT FROM p.source_sheet
+          AND m.source_row = p.source_row
 )
 SELECT * FROM final
 ORDER BY source_file, source_sheet, source_row;
