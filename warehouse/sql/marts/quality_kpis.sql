@@ -1,0 +1,501 @@
+-- marts.quality_kpis: the data-quality figures a regional housing inspectorate follows, for the whole region,
+-- each municipality (OKTMO, 8 digits) and each management organisation (УО):
+--   cadastral-number fill rate before reconciliation (premises GIS ZhKKh already carried a number for) and after
+--   (confirmed + auto: the premises an owner can see in «Госуслуги.Дом» once the found numbers are written back),
+--   the review and conflict backlogs, reading and bill flag rates, meters overdue for verification, and whether
+--   the annual report (form 2.8) was published by its deadline (Housing Code art. 162 p. 11).
+-- Every source row belongs to the УО whose file it came from (the INN in its path), else to the УО of its house,
+-- and to the municipality of its house: a premise's house by its export and address; a meter's and a reading's
+-- by the address they name (marts.house_addresses), a reading without one by its meter's; a payment document's
+-- by its account's premise; a document line's by its document (same export and document number).
+-- Flag rates count rows with at least one error or warning (info flags are notes, not problems).
+CREATE OR REPLACE MACRO sv_kpi_level(by_municipality, by_organisation) AS
+    CASE WHEN by_municipality THEN 'municipality' WHEN by_organisation THEN 'management_organisation'
+         ELSE 'region' END;
+
+-- marts.quality_checked_rows: every source row the reading and bill rules check — meter readings, payment
+-- documents («Разделы 1-2») and their lines («Разделы 3-6») — placed in its house, municipality and УО, with
+-- whether a rule found a problem on it. The base of the flag figures in marts.quality_kpis and
+-- marts.quality_flag_rates.
+CREATE OR REPLACE TABLE marts.quality_checked_rows AS
+WITH
+houses AS (
+    SELECT house_id, management_organisation, municipality_oktmo FROM marts.house_management
+),
+
+house_of_address AS (
+    SELECT * FROM marts.house_addresses
+),
+
+meters AS (
+    SELECT meter_gis_number, house_address, source_file FROM marts.meters
+),
+
+readings AS (
+    SELECT source_file, source_sheet, source_row, meter_gis_number, house_address FROM staging.gis_readings
+),
+
+documents AS (
+    SELECT source_file, source_sheet, source_row, hcs_id, document_number FROM staging.gis_bills
+),
+
+document_lines AS (
+    SELECT source_file, source_sheet, source_row, document_number FROM staging.gis_bill_lines
+),
+
+accounts AS (
+    SELECT source_file, source_sheet, record_number, hcs_id FROM staging.gis_accounts
+),
+
+account_premises AS (
+    SELECT source_file, source_sheet, account_record_number, premise_address, house_fias_guid
+    FROM staging.gis_account_premises
+),
+
+flags AS (
+    SELECT 'readings' AS applies_to, source_file, source_sheet, source_row, rule, severity FROM quality.reading_flags
+    UNION ALL
+    SELECT 'bills', source_file, source_sheet, source_row, rule, severity FROM quality.bill_flags
+),
+
+meter_houses AS (
+    SELECT m.meter_gis_number, min(ha.house_id) AS house_id
+    FROM meters AS m
+    JOIN house_of_address AS ha
+        ON ha.management_organisation_inn IS NOT DISTINCT FROM sv_uo_inn(m.source_file)
+       AND ha.address = m.house_address AND ha.house_fias_guid IS NULL
+    WHERE ha.house_id IS NOT NULL
+    GROUP BY m.meter_gis_number
+),
+
+-- A reading by the address it names, else by its meter's.
+reading_rows AS (
+    SELECT 'readings' AS applies_to, 'reading' AS row_kind, r.source_file, r.source_sheet, r.source_row,
+           coalesce(ha.house_id, mh.house_id) AS house_id
+    FROM readings AS r
+    LEFT JOIN house_of_address AS ha
+        ON ha.management_organisation_inn IS NOT DISTINCT FROM sv_uo_inn(r.source_file)
+       AND ha.address = r.house_address AND ha.house_fias_guid IS NULL
+    LEFT JOIN meter_houses AS mh USING (meter_gis_number)
+),
+
+account_houses AS (
+    SELECT a.hcs_id, min(ha.house_id) AS house_id
+    FROM accounts AS a
+    JOIN account_premises AS ap
+        ON sv_gis_export(ap.source_file, ap.source_sheet) = sv_gis_export(a.source_file, a.source_sheet)
+       AND ap.account_record_number = a.record_number
+    JOIN house_of_address AS ha
+        ON ha.management_organisation_inn IS NOT DISTINCT FROM sv_uo_inn(ap.source_file)
+       AND ha.address IS NOT DISTINCT FROM ap.premise_address
+       AND ha.house_fias_guid IS NOT DISTINCT FROM ap.house_fias_guid
+    WHERE a.hcs_id IS NOT NULL AND ha.house_id IS NOT NULL
+    GROUP BY a.hcs_id
+),
+
+-- A payment document by its account's premise.
+document_rows AS (
+    SELECT 'bills' AS applies_to, 'document' AS row_kind, d.source_file, d.source_sheet, d.source_row,
+           ah.house_id, d.document_number, sv_gis_export(d.source_file, d.source_sheet) AS gis_export
+    FROM documents AS d
+    LEFT JOIN account_houses AS ah USING (hcs_id)
+),
+
+document_houses AS (
+    SELECT gis_export, document_number, min(house_id) AS house_id
+    FROM document_rows
+    WHERE house_id IS NOT NULL
+    GROUP BY ALL
+),
+
+-- A document line by its document: same export, same document number.
+line_rows AS (
+    SELECT 'bills' AS applies_to, 'line' AS row_kind, l.source_file, l.source_sheet, l.source_row, dh.house_id
+    FROM document_lines AS l
+    LEFT JOIN document_houses AS dh
+        ON dh.gis_export = sv_gis_export(l.source_file, l.source_sheet) AND dh.document_number = l.document_number
+),
+
+checked_rows AS (
+    SELECT * FROM reading_rows
+    UNION ALL
+    SELECT * EXCLUDE (document_number, gis_export) FROM document_rows
+    UNION ALL
+    SELECT * FROM line_rows
+),
+
+row_flags AS (
+    SELECT applies_to, source_file, source_sheet, source_row,
+           list(rule ORDER BY rule) AS flags,
+           bool_or(severity IN ('error', 'warning')) AS has_problem,
+           bool_or(severity = 'error') AS has_error
+    FROM flags
+    GROUP BY ALL
+),
+
+final AS (
+    SELECT
+        c.applies_to,
+        c.row_kind,
+        c.source_file,
+        c.source_sheet,
+        c.source_row,
+        c.house_id,
+        h.municipality_oktmo,
+        coalesce(sv_uo_inn(c.source_file), h.management_organisation) AS management_organisation,
+        coalesce(f.flags, []) AS flags,
+        coalesce(f.has_problem, FALSE) AS has_problem,
+        coalesce(f.has_error, FALSE) AS has_error
+    FROM checked_rows AS c
+    LEFT JOIN houses AS h USING (house_id)
+    LEFT JOIN row_flags AS f
+        ON f.applies_to = c.applies_to AND f.source_file = c.source_file
+       AND f.source_sheet IS NOT DISTINCT FROM c.source_sheet AND f.source_row = c.source_row
+)
+
+SELECT * FROM final
+ORDER BY applies_to DESC, source_file, source_sheet, source_row;
+
+COMMENT ON TABLE marts.quality_checked_rows IS 'Каждая строка источника, которую проверяют правила: показания ИПУ, платёжные документы («Разделы 1-2») и строки услуг («Разделы 3-6») — с домом, муниципалитетом, УО и замечаниями. Основа показателей marts.quality_kpis и marts.quality_flag_rates.';
+COMMENT ON COLUMN marts.quality_checked_rows.applies_to IS 'readings — показания ИПУ, bills — платёжные документы';
+COMMENT ON COLUMN marts.quality_checked_rows.row_kind IS 'reading — строка показаний, document — документ («Разделы 1-2»), line — строка услуги («Разделы 3-6»)';
+COMMENT ON COLUMN marts.quality_checked_rows.source_file IS 'Файл строки';
+COMMENT ON COLUMN marts.quality_checked_rows.source_sheet IS 'Лист строки (NULL для CSV)';
+COMMENT ON COLUMN marts.quality_checked_rows.source_row IS 'Номер строки в файле';
+COMMENT ON COLUMN marts.quality_checked_rows.house_id IS 'Дом (marts.house_management): для показания — по адресу в строке, иначе по адресу прибора учёта; для документа — по помещению его лицевого счёта; для строки услуги — по её документу; NULL — не найден';
+COMMENT ON COLUMN marts.quality_checked_rows.municipality_oktmo IS 'ОКТМО муниципального образования дома (8 цифр)';
+COMMENT ON COLUMN marts.quality_checked_rows.management_organisation IS 'УО: ИНН в пути файла строки, иначе УО дома';
+COMMENT ON COLUMN marts.quality_checked_rows.flags IS 'Коды сработавших правил (все уровни важности)';
+COMMENT ON COLUMN marts.quality_checked_rows.has_problem IS 'Есть ошибка или предупреждение (замечания info не считаются)';
+COMMENT ON COLUMN marts.quality_checked_rows.has_error IS 'Есть ошибка (severity = error)';
+
+
+CREATE OR REPLACE TABLE marts.quality_kpis AS
+WITH
+run AS (
+    SELECT as_of, sv_report_year_due(as_of) AS report_year FROM quality.validation_run
+),
+
+houses AS (
+    SELECT house_id, gis_export, house_address, management_organisation, municipality_oktmo
+    FROM marts.house_management
+),
+
+house_of_address AS (
+    SELECT * FROM marts.house_addresses
+),
+
+premises AS (
+    SELECT source_file, source_sheet, house_address, registry_cadastral_number, cadastral_number, match_status
+    FROM marts.premises
+),
+
+meters AS (
+    SELECT meter_gis_number, house_address, verification_status, source_file FROM marts.meters
+),
+
+checked_rows AS (
+    SELECT * FROM marts.quality_checked_rows
+),
+
+annual_reports AS (
+    SELECT source_file, house_address, house_fias_guid, report_year, published_on
+    FROM staging.gis_management_reports
+),
+
+quarantine AS (
+    SELECT source_file FROM quality.quarantine
+),
+
+-- Step 1: every fact placed in its municipality and УО.
+premise_facts AS (
+    SELECT h.municipality_oktmo, h.management_organisation,
+           p.registry_cadastral_number IS NOT NULL AS had_registry_number,
+           p.match_status IN ('confirmed', 'auto') AND p.cadastral_number IS NOT NULL AS visible,
+           p.match_status
+    FROM premises AS p
+    LEFT JOIN houses AS h
+        ON h.gis_export = sv_gis_export(p.source_file, p.source_sheet) AND h.house_address = p.house_address
+),
+
+meter_facts AS (
+    SELECT h.municipality_oktmo,
+           coalesce(sv_uo_inn(m.source_file), h.management_organisation) AS management_organisation,
+           m.verification_status
+    FROM meters AS m
+    LEFT JOIN house_of_address AS ha
+        ON ha.management_organisation_inn IS NOT DISTINCT FROM sv_uo_inn(m.source_file)
+       AND ha.address = m.house_address AND ha.house_fias_guid IS NULL
+    LEFT JOIN houses AS h ON h.house_id = ha.house_id
+),
+
+checked_facts AS (
+    SELECT applies_to, municipality_oktmo, management_organisation, has_problem, has_error FROM checked_rows
+),
+
+reports_in_houses AS (
+    SELECT ha.house_id, r.report_year, min(r.published_on) AS published_on
+    FROM annual_reports AS r
+    JOIN house_of_address AS ha
+        ON ha.management_organisation_inn IS NOT DISTINCT FROM sv_uo_inn(r.source_file)
+       AND ha.address IS NOT DISTINCT FROM r.house_address
+       AND ha.house_fias_guid IS NOT DISTINCT FROM r.house_fias_guid
+    WHERE ha.house_id IS NOT NULL
+    GROUP BY ALL
+),
+
+report_facts AS (
+    SELECT h.municipality_oktmo, h.management_organisation, run.report_year,
+           CASE WHEN r.published_on IS NULL THEN 'missing'
+                WHEN r.published_on <= sv_report_deadline(run.report_year) THEN 'on_time'
+                ELSE 'late' END AS report_status
+    FROM houses AS h
+    CROSS JOIN run
+    LEFT JOIN reports_in_houses AS r ON r.house_id = h.house_id AND r.report_year = run.report_year
+),
+
+-- Step 2: the figures at the three levels.
+premise_kpis AS (
+    SELECT sv_kpi_level(grouping(municipality_oktmo) = 0, grouping(management_organisation) = 0) AS level,
+           municipality_oktmo, management_organisation,
+           count(*) AS premises,
+           count(*) FILTER (had_registry_number) AS premises_with_registry_number,
+           count(*) FILTER (visible) AS premises_visible,
+           count(*) FILTER (match_status = 'review') AS review_backlog,
+           count(*) FILTER (match_status = 'conflict') AS conflict_backlog,
+           count(*) FILTER (match_status = 'unmatched') AS unmatched,
+           count(*) FILTER (match_status IS NULL) AS not_reconciled
+    FROM premise_facts
+    GROUP BY GROUPING SETS ((), (municipality_oktmo), (management_organisation))
+),
+
+check_kpis AS (
+    SELECT sv_kpi_level(grouping(municipality_oktmo) = 0, grouping(management_organisation) = 0) AS level,
+           municipality_oktmo, management_organisation,
+           count(*) FILTER (applies_to = 'readings') AS readings,
+           count(*) FILTER (applies_to = 'readings' AND has_problem) AS readings_flagged,
+           count(*) FILTER (applies_to = 'readings' AND has_error) AS readings_with_errors,
+           count(*) FILTER (applies_to = 'bills') AS bill_rows,
+           count(*) FILTER (applies_to = 'bills' AND has_problem) AS bill_rows_flagged,
+           count(*) FILTER (applies_to = 'bills' AND has_error) AS bill_rows_with_errors
+    FROM checked_facts
+    GROUP BY GROUPING SETS ((), (municipality_oktmo), (management_organisation))
+),
+
+meter_kpis AS (
+    SELECT sv_kpi_level(grouping(municipality_oktmo) = 0, grouping(management_organisation) = 0) AS level,
+           municipality_oktmo, management_organisation,
+           count(*) AS meters,
+           count(*) FILTER (verification_status = 'overdue') AS meters_overdue,
+           count(*) FILTER (verification_status = 'due_soon') AS meters_due_soon
+    FROM meter_facts
+    GROUP BY GROUPING SETS ((), (municipality_oktmo), (management_organisation))
+),
+
+report_kpis AS (
+    SELECT sv_kpi_level(grouping(municipality_oktmo) = 0, grouping(management_organisation) = 0) AS level,
+           municipality_oktmo, management_organisation,
+           any_value(report_year) AS annual_report_year,
+           count(*) AS houses,
+           count(*) FILTER (report_status = 'on_time') AS houses_report_on_time,
+           count(*) FILTER (report_status = 'late') AS houses_report_late,
+           count(*) FILTER (report_status = 'missing') AS houses_report_missing
+    FROM report_facts
+    GROUP BY GROUPING SETS ((), (municipality_oktmo), (management_organisation))
+),
+
+-- A quarantined row has no readable house: counted for the region and the УО of its file only.
+quarantine_kpis AS (
+    SELECT sv_kpi_level(FALSE, grouping(management_organisation) = 0) AS level,
+           NULL::VARCHAR AS municipality_oktmo, management_organisation,
+           count(*) AS quarantined_rows
+    FROM (SELECT sv_uo_inn(source_file) AS management_organisation FROM quarantine)
+    GROUP BY GROUPING SETS ((), (management_organisation))
+),
+
+groups AS (
+    SELECT level, municipality_oktmo, management_organisation FROM premise_kpis
+    UNION SELECT level, municipality_oktmo, management_organisation FROM check_kpis
+    UNION SELECT level, municipality_oktmo, management_organisation FROM meter_kpis
+    UNION SELECT level, municipality_oktmo, management_organisation FROM report_kpis
+    UNION SELECT level, municipality_oktmo, management_organisation FROM quarantine_kpis
+    -- the region row exists even in an empty warehouse
+    UNION SELECT 'region', NULL, NULL
+),
+
+final AS (
+    SELECT
+        g.level,
+        g.municipality_oktmo,
+        g.management_organisation,
+        sv_uo_inn(g.management_organisation) AS management_organisation_inn,
+        coalesce(p.premises, 0) AS premises,
+        coalesce(p.premises_with_registry_number, 0) AS premises_with_registry_number,
+        p.premises_with_registry_number / nullif(p.premises, 0) AS fill_rate_before,
+        coalesce(p.premises_visible, 0) AS premises_visible,
+        p.premises_visible / nullif(p.premises, 0) AS fill_rate_after,
+        coalesce(p.review_backlog, 0) AS review_backlog,
+        coalesce(p.conflict_backlog, 0) AS conflict_backlog,
+        coalesce(p.unmatched, 0) AS unmatched,
+        coalesce(p.not_reconciled, 0) AS not_reconciled,
+        coalesce(c.readings, 0) AS readings,
+        coalesce(c.readings_flagged, 0) AS readings_flagged,
+        coalesce(c.readings_with_errors, 0) AS readings_with_errors,
+        c.readings_flagged / nullif(c.readings, 0) AS reading_flag_rate,
+        coalesce(c.bill_rows, 0) AS bill_rows,
+        coalesce(c.bill_rows_flagged, 0) AS bill_rows_flagged,
+        coalesce(c.bill_rows_with_errors, 0) AS bill_rows_with_errors,
+        c.bill_rows_flagged / nullif(c.bill_rows, 0) AS bill_flag_rate,
+        coalesce(m.meters, 0) AS meters,
+        coalesce(m.meters_overdue, 0) AS meters_overdue,
+        coalesce(m.meters_due_soon, 0) AS meters_due_soon,
+        coalesce(r.annual_report_year, (SELECT report_year FROM run)) AS annual_report_year,
+        coalesce(r.houses, 0) AS houses,
+        coalesce(r.houses_report_on_time, 0) AS houses_report_on_time,
+        coalesce(r.houses_report_late, 0) AS houses_report_late,
+        coalesce(r.houses_report_missing, 0) AS houses_report_missing,
+        CASE WHEN coalesce(r.houses, 0) = 0 THEN NULL
+             WHEN r.houses_report_missing > 0 THEN 'missing'
+             WHEN r.houses_report_late > 0 THEN 'late'
+             ELSE 'on_time' END AS annual_report_status,
+        CASE WHEN g.level = 'municipality' THEN NULL ELSE coalesce(q.quarantined_rows, 0) END AS quarantined_rows
+    FROM groups AS g
+    LEFT JOIN premise_kpis AS p
+        ON p.level = g.level AND p.municipality_oktmo IS NOT DISTINCT FROM g.municipality_oktmo
+       AND p.management_organisation IS NOT DISTINCT FROM g.management_organisation
+    LEFT JOIN check_kpis AS c
+        ON c.level = g.level AND c.municipality_oktmo IS NOT DISTINCT FROM g.municipality_oktmo
+       AND c.management_organisation IS NOT DISTINCT FROM g.management_organisation
+    LEFT JOIN meter_kpis AS m
+        ON m.level = g.level AND m.municipality_oktmo IS NOT DISTINCT FROM g.municipality_oktmo
+       AND m.management_organisation IS NOT DISTINCT FROM g.management_organisation
+    LEFT JOIN report_kpis AS r
+        ON r.level = g.level AND r.municipality_oktmo IS NOT DISTINCT FROM g.municipality_oktmo
+       AND r.management_organisation IS NOT DISTINCT FROM g.management_organisation
+    LEFT JOIN quarantine_kpis AS q
+        ON q.level = g.level AND q.municipality_oktmo IS NOT DISTINCT FROM g.municipality_oktmo
+       AND q.management_organisation IS NOT DISTINCT FROM g.management_organisation
+)
+
+SELECT * FROM final
+ORDER BY CASE level WHEN 'region' THEN 0 WHEN 'municipality' THEN 1 ELSE 2 END,
+         municipality_oktmo NULLS LAST, management_organisation NULLS LAST;
+
+COMMENT ON TABLE marts.quality_kpis IS 'Показатели качества данных для жилищной инспекции: одна строка на регион (level = region), муниципальное образование (municipality, по ОКТМО) и управляющую организацию (management_organisation). Строка источника относится к УО своего файла (ИНН в пути), иначе к УО своего дома, и к муниципалитету своего дома.';
+COMMENT ON COLUMN marts.quality_kpis.level IS 'Уровень: region — весь регион, municipality — муниципальное образование, management_organisation — управляющая организация';
+COMMENT ON COLUMN marts.quality_kpis.municipality_oktmo IS 'ОКТМО муниципального образования (8 цифр) на уровне municipality; NULL на других уровнях и для домов без ОКТМО';
+COMMENT ON COLUMN marts.quality_kpis.management_organisation IS 'Управляющая организация на уровне management_organisation: ИНН, а без него — имя файла выгрузки; NULL — не определена';
+COMMENT ON COLUMN marts.quality_kpis.management_organisation_inn IS 'ИНН управляющей организации, если известен';
+COMMENT ON COLUMN marts.quality_kpis.premises IS 'Помещений в ГИС ЖКХ (строк marts.premises)';
+COMMENT ON COLUMN marts.quality_kpis.premises_with_registry_number IS 'Помещений, у которых в ГИС ЖКХ был кадастровый номер до сверки';
+COMMENT ON COLUMN marts.quality_kpis.fill_rate_before IS 'Заполненность кадастровых номеров до сверки: premises_with_registry_number / premises (0..1)';
+COMMENT ON COLUMN marts.quality_kpis.premises_visible IS 'Помещений со статусом confirmed или auto: их собственники видят помещение в «Госуслуги.Дом» (auto — после записи найденного номера в ГИС ЖКХ)';
+COMMENT ON COLUMN marts.quality_kpis.fill_rate_after IS 'Заполненность после сверки: premises_visible / premises (0..1)';
+COMMENT ON COLUMN marts.quality_kpis.review_backlog IS 'Помещений на ручной проверке (review)';
+COMMENT ON COLUMN marts.quality_kpis.conflict_backlog IS 'Помещений, где номер в ГИС ЖКХ противоречит ЕГРН (conflict)';
+COMMENT ON COLUMN marts.quality_kpis.unmatched IS 'Помещений, не найденных в ЕГРН (unmatched)';
+COMMENT ON COLUMN marts.quality_kpis.not_reconciled IS 'Помещений без результата сверки (например, дом не сопоставлен)';
+COMMENT ON COLUMN marts.quality_kpis.readings IS 'Строк показаний ИПУ (загруженных)';
+COMMENT ON COLUMN marts.quality_kpis.readings_flagged IS 'Строк показаний хотя бы с одной ошибкой или предупреждением (quality.reading_flags)';
+COMMENT ON COLUMN marts.quality_kpis.readings_with_errors IS 'Строк показаний хотя бы с одной ошибкой (severity = error)';
+COMMENT ON COLUMN marts.quality_kpis.reading_flag_rate IS 'Доля строк показаний с замечаниями: readings_flagged / readings (0..1)';
+COMMENT ON COLUMN marts.quality_kpis.bill_rows IS 'Строк платёжных документов: документов («Разделы 1-2») и строк услуг («Разделы 3-6»)';
+COMMENT ON COLUMN marts.quality_kpis.bill_rows_flagged IS 'Из них хотя бы с одной ошибкой или предупреждением (quality.bill_flags)';
+COMMENT ON COLUMN marts.quality_kpis.bill_rows_with_errors IS 'Из них хотя бы с одной ошибкой (severity = error)';
+COMMENT ON COLUMN marts.quality_kpis.bill_flag_rate IS 'Доля строк платёжных документов с замечаниями: bill_rows_flagged / bill_rows (0..1)';
+COMMENT ON COLUMN marts.quality_kpis.meters IS 'Приборов учёта (marts.meters)';
+COMMENT ON COLUMN marts.quality_kpis.meters_overdue IS 'Приборов учёта с истёкшим сроком поверки на дату сверки';
+COMMENT ON COLUMN marts.quality_kpis.meters_due_soon IS 'Приборов учёта, срок поверки которых наступает в ближайшие дни (quality.validation_run.due_soon_days)';
+COMMENT ON COLUMN marts.quality_kpis.annual_report_year IS 'Год отчёта по форме 2.8, срок размещения которого (31 марта следующего года) уже прошёл на дату сверки';
+COMMENT ON COLUMN marts.quality_kpis.houses IS 'Домов (marts.house_management)';
+COMMENT ON COLUMN marts.quality_kpis.houses_report_on_time IS 'Домов, отчёт за annual_report_year по которым размещён в срок (ЖК РФ ст. 162 ч. 11)';
+COMMENT ON COLUMN marts.quality_kpis.houses_report_late IS 'Домов, отчёт по которым размещён позже срока';
+COMMENT ON COLUMN marts.quality_kpis.houses_report_missing IS 'Домов без отчёта за annual_report_year';
+COMMENT ON COLUMN marts.quality_kpis.annual_report_status IS 'on_time — все отчёты в срок, late — все размещены, но есть с опозданием, missing — по части домов отчёта нет; NULL — нет домов';
+COMMENT ON COLUMN marts.quality_kpis.quarantined_rows IS 'Строк источников в карантине (quality.quarantine) — для региона и УО файла; NULL на уровне муниципалитета';
+
+
+-- marts.quality_flag_rates: reading and bill flag rates by rule, at the same three levels as marts.quality_kpis.
+-- A rule's rate is the rows it flagged over the rows of the kind it looks at: readings for reading rules; for bill
+-- rules, payment documents («Разделы 1-2») or their lines («Разделы 3-6») — whichever its flags sit on
+-- (CONTRACT.md §3). Rules that flagged nothing are absent: their rate is 0.
+CREATE OR REPLACE TABLE marts.quality_flag_rates AS
+WITH
+checked_rows AS (
+    SELECT * FROM marts.quality_checked_rows
+),
+
+flags AS (
+    SELECT 'readings' AS applies_to, source_file, source_sheet, source_row, rule, severity FROM quality.reading_flags
+    UNION ALL
+    SELECT 'bills', source_file, source_sheet, source_row, rule, severity FROM quality.bill_flags
+),
+
+flag_facts AS (
+    SELECT f.applies_to, f.rule, f.severity, c.row_kind, c.municipality_oktmo,
+           coalesce(c.management_organisation, sv_uo_inn(f.source_file)) AS management_organisation
+    FROM flags AS f
+    LEFT JOIN checked_rows AS c
+        ON c.applies_to = f.applies_to AND c.source_file = f.source_file
+       AND c.source_sheet IS NOT DISTINCT FROM f.source_sheet AND c.source_row = f.source_row
+),
+
+rule_kinds AS (
+    SELECT applies_to, rule, any_value(severity) AS severity, coalesce(mode(row_kind), 'document') AS row_kind
+    FROM flag_facts
+    GROUP BY ALL
+),
+
+rows_checked AS (
+    SELECT sv_kpi_level(grouping(municipality_oktmo) = 0, grouping(management_organisation) = 0) AS level,
+           municipality_oktmo, management_organisation, applies_to, row_kind, count(*) AS rows_checked
+    FROM checked_rows
+    GROUP BY GROUPING SETS ((applies_to, row_kind), (applies_to, row_kind, municipality_oktmo),
+                            (applies_to, row_kind, management_organisation))
+),
+
+rows_flagged AS (
+    SELECT sv_kpi_level(grouping(municipality_oktmo) = 0, grouping(management_organisation) = 0) AS level,
+           municipality_oktmo, management_organisation, applies_to, rule, count(*) AS rows_flagged
+    FROM flag_facts
+    GROUP BY GROUPING SETS ((applies_to, rule), (applies_to, rule, municipality_oktmo),
+                            (applies_to, rule, management_organisation))
+),
+
+final AS (
+    SELECT
+        c.level,
+        c.municipality_oktmo,
+        c.management_organisation,
+        sv_uo_inn(c.management_organisation) AS management_organisation_inn,
+        c.applies_to,
+        k.rule,
+        k.severity,
+        k.row_kind,
+        c.rows_checked,
+        coalesce(f.rows_flagged, 0) AS rows_flagged,
+        coalesce(f.rows_flagged, 0) / c.rows_checked AS flag_rate
+    FROM rows_checked AS c
+    JOIN rule_kinds AS k USING (applies_to, row_kind)
+    LEFT JOIN rows_flagged AS f
+        ON f.level = c.level AND f.municipality_oktmo IS NOT DISTINCT FROM c.municipality_oktmo
+       AND f.management_organisation IS NOT DISTINCT FROM c.management_organisation
+       AND f.applies_to = c.applies_to AND f.rule = k.rule
+)
+
+SELECT * FROM final
+ORDER BY CASE level WHEN 'region' THEN 0 WHEN 'municipality' THEN 1 ELSE 2 END,
+         municipality_oktmo NULLS LAST, management_organisation NULLS LAST, applies_to DESC, rule;
+
+COMMENT ON TABLE marts.quality_flag_rates IS 'Доля строк с замечаниями по каждому правилу проверки показаний и платёжных документов — для региона, муниципалитетов и управляющих организаций (те же уровни, что в marts.quality_kpis). Правила без срабатываний не показаны: их доля 0.';
+COMMENT ON COLUMN marts.quality_flag_rates.level IS 'Уровень: region, municipality, management_organisation';
+COMMENT ON COLUMN marts.quality_flag_rates.municipality_oktmo IS 'ОКТМО муниципального образования (8 цифр) на уровне municipality';
+COMMENT ON COLUMN marts.quality_flag_rates.management_organisation IS 'Управляющая организация на уровне management_organisation (ИНН или имя файла)';
+COMMENT ON COLUMN marts.quality_flag_rates.management_organisation_inn IS 'ИНН управляющей организации, если известен';
+COMMENT ON COLUMN marts.quality_flag_rates.applies_to IS 'readings — показания ИПУ, bills — платёжные документы';
+COMMENT ON COLUMN marts.quality_flag_rates.rule IS 'Код правила (CONTRACT.md §3), например below_previous, lines_sum_mismatch';
+COMMENT ON COLUMN marts.quality_flag_rates.severity IS 'Важность правила: error, warning, info';
+COMMENT ON COLUMN marts.quality_flag_rates.row_kind IS 'Какие строки проверяет правило: reading — показания, document — документы («Разделы 1-2»), line — строки услуг («Разделы 3-6»)';
+COMMENT ON COLUMN marts.quality_flag_rates.rows_checked IS 'Строк этого вида в группе';
+COMMENT ON COLUMN marts.quality_flag_rates.rows_flagged IS 'Строк, на которых сработало правило';
+COMMENT ON COLUMN marts.quality_flag_rates.flag_rate IS 'rows_flagged / rows_checked (0..1)';
