@@ -1,6 +1,7 @@
-"""The per-region Prefect pipeline: ingest → staging → marts, published atomically.
+"""The per-region Prefect pipeline: ingest → reconcile → validate (rules, marts, expectations) → swap → reports.
 
-Later stages (reconciliation, validation, reports) plug in as further subflows on the same build.
+Every stage writes the same private build file; the swap makes it the warehouse in one rename, and the
+reports are written from the published warehouse.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from prefect import flow, task
 
 from flows import stages
 from flows.ingest import ingest_flow
+from flows.publish import publish_flow
+from flows.reconcile import reconcile_flow
+from flows.validate import validate_flow
 from warehouse.publish import abort_build, build_path, commit_build, connect, start_build
 
 
@@ -20,11 +24,10 @@ def start(warehouse: str) -> str:
     return str(start_build(Path(warehouse)))
 
 
-@task(name="publish-marts", tags=["sverka", "warehouse-writer"])
-def marts(build: str, warehouse: str, now: dt.datetime) -> None:
+@task(name="carry-over-load-times", tags=["sverka", "warehouse-writer"])
+def carry_over(build: str, warehouse: str, now: dt.datetime) -> None:
     with connect(build) as con:
         stages.carry_over_load_times(con, Path(warehouse), now)
-        stages.publish_marts(con)
 
 
 @task(name="swap-in-warehouse", tags=["sverka", "warehouse-writer"])
@@ -46,10 +49,16 @@ def _discard_build(flow, flow_run, state) -> None:
     on_cancellation=[_discard_build],
     on_crashed=[_discard_build],
 )
-def region_flow(landing_dir: str, warehouse: str, reports_dir: str | None = None, as_of: dt.date | None = None) -> dict:
+def region_flow(landing_dir: str, warehouse: str, reports_dir: str | None = None, as_of: dt.date | None = None,
+                region_name: str | None = None) -> dict:
     """Everything `sverka run` does, as a Prefect flow with one task per landing unit."""
+    as_of = as_of or dt.date.today()
     build = start(warehouse)
     summary = ingest_flow(landing_dir, build)
-    marts(build, warehouse, dt.datetime.now().replace(microsecond=0))
+    carry_over(build, warehouse, dt.datetime.now().replace(microsecond=0))
+    summary["reconcile"] = reconcile_flow(build)
+    docs_dir = str(Path(reports_dir) / "data_docs") if reports_dir else None
+    summary["validate"] = validate_flow(build, as_of, docs_dir)
     commit(build, warehouse)
+    summary["publish"] = publish_flow(warehouse, reports_dir, region_name)
     return summary

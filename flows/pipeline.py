@@ -9,8 +9,12 @@ from pathlib import Path
 
 import duckdb
 
+from checks import run_expectations, run_rules
 from flows import stages
+from transforms.match import reconcile
 from warehouse.publish import building
+from warehouse.reports.quality_report import write_quality_report
+from warehouse.reports.review_queue import write_review_queues
 
 log = logging.getLogger("sverka")
 
@@ -32,13 +36,23 @@ def build_region(
     previous: Path | None = None,
     workers: int = 1,
     until: str | None = None,
+    docs_dir: Path | None = None,
 ) -> stages.IngestSummary:
-    """Every stage of one region, in order, into the build behind `con` (the one place that orders them)."""
+    """Every stage of one region, in order, into the build behind `con` (the one place that orders them).
+
+    Raises PublishStopped when an expectation declared `stop` fails: the build is then not published.
+    """
     summary = stages.ingest(con, Path(landing_dir), workers=workers)
     stages.carry_over_load_times(con, previous, now)
     stages.stage(con)
-    if until != "ingest":
-        stages.publish_marts(con)
+    if until == "ingest":
+        return summary
+    log.info("reconcile: %s", reconcile(con))
+    log.info("rules: %s", run_rules(con, as_of))
+    stages.publish_marts(con)
+    outcome = run_expectations(con, docs_dir, as_of=as_of)
+    log.info("expectations: %s", outcome.summary)
+    outcome.raise_for_stop()
     return summary
 
 
@@ -55,9 +69,20 @@ def run_pipeline(
     landing_dir, warehouse = Path(landing_dir), Path(warehouse)
     as_of = as_of or dt.date.today()
     now = now or dt.datetime.now().replace(microsecond=0)
+    docs_dir = Path(reports_dir) / "data_docs" if reports_dir and until != "ingest" else None
     with building(warehouse) as con:
-        summary = build_region(con, landing_dir, as_of, now, previous=warehouse, workers=workers, until=until)
-    return RunResult(warehouse, summary.files, summary.problems, summary.rows_read, [])
+        summary = build_region(con, landing_dir, as_of, now, previous=warehouse, workers=workers, until=until,
+                               docs_dir=docs_dir)
+    reports = write_reports(warehouse, Path(reports_dir)) if reports_dir and until != "ingest" else []
+    return RunResult(warehouse, summary.files, summary.problems, summary.rows_read, reports)
+
+
+def write_reports(warehouse: Path, reports_dir: Path, region_name: str | None = None) -> list[Path]:
+    """From the published warehouse: the inspectorate's quality report and the review queues per УО."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        paths = write_quality_report(con, reports_dir, region_name)
+        paths += write_review_queues(con, reports_dir / "review_queues")
+    return paths
 
 
 def load_report(warehouse: Path) -> list[tuple]:

@@ -21,6 +21,7 @@ from transforms.landing.archive import (
 from transforms.parse.batch import LandingBatch, parse_file
 from transforms.parse.specs import ALL_TABLES, EGRN_BUILDING_ROOMS
 from warehouse.landing import SQL_DIR, LandingLoader, create_schema
+from warehouse.marts import build_marts
 from warehouse.staging import build_staging
 
 log = logging.getLogger("sverka")
@@ -160,7 +161,6 @@ def carry_over_load_times(con: duckdb.DuckDBPyConnection, previous: Path | None,
     con.execute("UPDATE landing.files SET first_loaded_at = ? WHERE first_loaded_at IS NULL", [now])
 
 
-def publish_marts(con: duckdb.DuckDBPyConnection) -> None:
-    """Marts: the tables users read."""
-    for sql_file in sorted((SQL_DIR / "marts").glob("*.sql")):
-        con.execute(sql_file.read_text())
+def publish_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Marts: the tables users read, each built after the marts it reads."""
+    return build_marts(con)

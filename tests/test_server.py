@@ -92,5 +92,5 @@ def test_served_deployment_runs_and_publishes(server, tmp_path):
         serving.wait(timeout=60)
 
     with duckdb.connect(str(tmp_path / "sverka.duckdb"), read_only=True) as con:
-        premises = con.execute("SELECT count(*) FROM marts.premises WHERE region = '66'").fetchone()[0]
+        premises = con.execute("SELECT count(*) FROM marts.premises WHERE region_partition = '66'").fetchone()[0]
     assert premises == 60

@@ -73,7 +73,7 @@ def exported_fingerprint(parts_dir: Path, region: str) -> dict | None:
 
 
 def assemble(con: duckdb.DuckDBPyConnection, parts_dir: Path, regions: list[str]) -> None:
-    """Creates every table from the named regions' partitions, with a `region` column first."""
+    """Creates every table from the named regions' partitions, with a `region_partition` column first."""
     con.execute((SQL_DIR / "macros.sql").read_text())
     for schema in EXPORTED_SCHEMAS:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
@@ -91,7 +91,7 @@ def assemble(con: duckdb.DuckDBPyConnection, parts_dir: Path, regions: list[str]
             if (Path(parts_dir) / f"region={region}" / name / "data.parquet").exists()
         ]
         selects = " UNION ALL BY NAME ".join(
-            f"SELECT {_lit(path.parent.parent.name.split('=', 1)[1])} AS region, * FROM read_parquet({_lit(path)}, hive_partitioning = false)"
+            f"SELECT {_lit(path.parent.parent.name.split('=', 1)[1])} AS region_partition, * FROM read_parquet({_lit(path)}, hive_partitioning = false)"
             for path in files
         )
         con.execute(f"CREATE OR REPLACE TABLE {_q(schema)}.{_q(table)} AS {selects}")
