@@ -27,6 +27,7 @@ demo: install
 	$(VENV)/bin/sverka generate $(DEMO_DIR)/landing --premises $(DEMO_PREMISES) --seed 7
 	$(VENV)/bin/sverka run $(DEMO_DIR)/landing --warehouse $(DEMO_DIR)/sverka.duckdb \
 		--reports $(DEMO_DIR)/reports --as-of $(DEMO_AS_OF)
+	$(VENV)/bin/sverka evaluate $(DEMO_DIR)/landing $(DEMO_DIR)/sverka.duckdb
 
 # The report tests render HTML in headless Chromium (Debian's package); they skip, saying why, without it.
 browser:

@@ -82,6 +82,24 @@ def ingest(
 
 
 @app.command()
+def evaluate(
+    landing_dir: Path = typer.Argument(..., exists=True, file_okay=False, help="A region written by `sverka generate` (with truth/)."),
+    warehouse: Path = typer.Argument(..., exists=True, dir_okay=False, help="The warehouse `sverka run` built from it."),
+) -> None:
+    """Scores reconciliation against the generator's ground truth: precision and recall per status and
+    noise category, and the precision/recall trade-off over score thresholds.
+
+    Example: sverka evaluate demo/landing demo/sverka.duckdb
+    """
+    from transforms.match.evaluate import evaluate as score
+
+    if not (landing_dir / "truth" / "premises.csv").exists():
+        typer.echo(f"sverka: no ground truth in {landing_dir / 'truth'} (only generated regions have one)", err=True)
+        raise typer.Exit(2)
+    typer.echo(score(landing_dir, warehouse).to_text())
+
+
+@app.command()
 def serve(
     config: Path = typer.Option(Path("deploy/regions.toml"), "--config", help="Nightly-run configuration (TOML)."),
 ) -> None:
