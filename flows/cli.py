@@ -184,6 +184,8 @@ def _run(landing_dir, warehouse, reports, as_of, workers, quiet, prefect=False, 
 
 def _logging() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    for noisy in ("great_expectations", "distributed", "httpx"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def _print_table(header: tuple, rows: list[tuple], max_width: int = 70) -> None:

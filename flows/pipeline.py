@@ -67,6 +67,7 @@ def run_pipeline(
 ) -> RunResult:
     """Runs every stage (or the stages up to `until`, e.g. "ingest") into a build, then swaps it in."""
     landing_dir, warehouse = Path(landing_dir), Path(warehouse)
+    reports_dir = Path(reports_dir).resolve() if reports_dir else None  # GX Data Docs want an absolute path
     as_of = as_of or dt.date.today()
     now = now or dt.datetime.now().replace(microsecond=0)
     docs_dir = Path(reports_dir) / "data_docs" if reports_dir and until != "ingest" else None
