@@ -3,11 +3,11 @@
 Targets (issue 3): precision of confirmed+auto ≥ 0.998; ≥ 0.99 of wrong registry numbers reported as conflict;
 the rest of the premises Rosreestr knows in review, not unmatched; recall of confirmed+auto ≥ 0.95.
 
-On recall: a premise whose registry number is wrong must be a `conflict`, never confirmed or auto — so
-confirmed+auto can reach at most the share of known premises whose registry number is right or missing
-(≈ 0.92 with the default noise). Recall is therefore asserted over those premises, and as the share of known
-premises whose true number is in `cadastral_number` whatever the status (a conflict carries the number Rosreestr
-supports); the literal ratio is asserted against its ceiling.
+On recall: a premise whose registry number is wrong must be a `conflict`, never confirmed or auto, so
+confirmed+auto can reach at most the share of known premises whose registry number is right or missing. On the
+default noise (~3% wrong) the literal target is asserted; on the harsh mix (~18% wrong) it is asserted over the
+premises without a wrong number, and against its ceiling. On both, the true number must be in `cadastral_number`
+for ≥ 0.95 of known premises whatever the status (a conflict carries the number Rosreestr supports).
 """
 
 import duckdb
@@ -21,6 +21,7 @@ from transforms.match.evaluate import evaluate
 REGIONS = {
     "seed101-default": dict(premises=2500, seed=101, noise=None),
     "seed202-default": dict(premises=2500, seed=202, noise=None),
+    "seed404-default": dict(premises=4000, seed=404, noise=None),
     "seed303-harsh": dict(premises=2500, seed=303, noise={
         "house_fias_wrong": 0.15, "building_cad_wrong": 0.15, "street_typo": 0.25, "renumbered": 0.04,
         "renumbered_swap": 0.015, "cad_neighbour": 0.08, "cad_typo": 0.06, "cad_other_house": 0.04,
@@ -52,12 +53,14 @@ def test_wrong_registry_numbers_are_reported_as_conflicts(evaluation):
     assert evaluation.summary["conflict_precision"] >= 0.99
 
 
-def test_recall_of_confirmed_and_auto(evaluation):
+def test_recall_of_confirmed_and_auto(evaluation, request):
     s = evaluation.summary
     assert s["recall_without_wrong_registry"] >= 0.95
     assert s["number_recall"] >= 0.95
     ceiling = 1 - (evaluation.frame["known"] & evaluation.frame["registry_wrong"]).sum() / s["known"]
     assert s["recall_confirmed_auto"] >= ceiling - 0.05
+    if request.node.callspec.params["evaluation"].endswith("-default"):
+        assert s["recall_confirmed_auto"] >= 0.95
 
 
 def test_the_rest_of_the_known_premises_go_to_review_not_unmatched(evaluation):
