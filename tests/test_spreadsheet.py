@@ -116,3 +116,13 @@ def test_decode_text(encoding):
 def test_sniff_delimiter_ignores_commas_inside_quotes():
     assert sniff_delimiter('"обл. Свердловская, г. Екатеринбург, ул. Ленина";1;2\n') == ";"
     assert sniff_delimiter('"a;b",1,2,3\n') == ","
+
+
+def test_sniff_delimiter_prefers_the_delimiter_every_line_agrees_on():
+    # A small semicolon export whose unquoted addresses hold more commas than the lines hold semicolons.
+    text = "Адрес МКД, в котором расположено помещение;Номер помещения;Площадь\r\n" + "".join(
+        f"Российская Федерация, Свердловская область, город Екатеринбург, улица Ленина{', корпус 2' * (i % 2)}, "
+        f"дом {i};{i}Н;54,{i}\r\n" for i in range(1, 10))
+    assert sniff_delimiter(text) == ";"
+    assert sniff_delimiter("a,b,c\n1,2,3\n4,5,6\n") == ","
+    assert sniff_delimiter("a\tb;x\n1\t2\n3\t4\n") == "\t"
