@@ -11,6 +11,7 @@ import xlsxwriter
 
 from conftest import CONFORMANCE
 from flows.pipeline import run_pipeline
+from transforms.landing.archive import MEMBERS_PER_UNIT
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
@@ -43,6 +44,12 @@ def report(tmp_path_factory):
     with zipfile.ZipFile(bad / "evil.zip", "w") as archive:
         archive.writestr("../../evil.csv", "Адрес дома;Номер ПУ в ГИС ЖКХ\n")
         archive.writestr("ok/readme.txt", "not a template")
+    # A symlink to an archive outside the landing dir, big enough to be read in several parts if followed.
+    outside = tmp_path_factory.mktemp("outside") / "big.zip"
+    with zipfile.ZipFile(outside, "w") as archive:
+        for i in range(MEMBERS_PER_UNIT + 1):
+            archive.writestr(f"x/{i}.txt", "")
+    (bad / "linked.zip").symlink_to(outside)
     warehouse = tmp_path_factory.mktemp("w") / "w.duckdb"
     run_pipeline(landing, warehouse, as_of=dt.date(2025, 1, 20))
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -61,6 +68,7 @@ def report(tmp_path_factory):
         ("bad/utf16.csv", None, "unrecognised", ""),
         ("bad/evil.zip/../../evil.csv", None, "rejected", "небезопасный путь"),
         ("bad/evil.zip/ok/readme.txt", None, "unrecognised", ""),
+        ("bad/linked.zip", None, "rejected", "символическая ссылка"),
     ],
 )
 def test_bad_file_is_reported(report, source_file, sheet, status, reason_part):

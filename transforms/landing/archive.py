@@ -391,7 +391,9 @@ def landing_units(landing_dir: Path | str, skip_top_level: Iterable[str] = ("tru
             rel = prefix + name
             if (not prefix and name in skip) or is_junk(name):
                 continue
-            if entry.is_dir(follow_symlinks=False):
+            if entry.is_symlink():
+                units.append(rel)  # one unit, never split: it is checked (and reported once) when read
+            elif entry.is_dir(follow_symlinks=False):
                 walk(entry.path, rel + "/")
             else:
                 units.extend(_parts_of(entry.path, rel))
