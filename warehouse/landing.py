@@ -44,6 +44,7 @@ class LandingLoader:
         )
 
     def append(self, batch: LandingBatch) -> None:
+        batch.compact()
         duplicates: set[str] = set()
         files = []
         for f in batch.files:
@@ -83,7 +84,7 @@ class LandingLoader:
     def _insert_rows(self, target: str, rows: list[dict], columns: list[str]) -> None:
         if not rows:
             return
-        table = pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows])
+        table = pa.table({c: [r.get(c) for r in rows] for c in columns})
         self.con.register("_incoming", table)
         self.con.execute(f"INSERT INTO {target} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM _incoming")
         self.con.unregister("_incoming")

@@ -16,12 +16,33 @@ from transforms.parse.spreadsheet import ParsedSheet, UnreadableFile, looks_like
 XML_SNIFF_BYTES = 4096
 
 
+class _ColumnBlock:
+    """Rows of one kind as growing column lists: one Arrow table at the end instead of one per file."""
+
+    def __init__(self) -> None:
+        self.length = 0
+        self.columns: dict[str, list] = {}
+
+    def append(self, n: int, columns: dict[str, list]) -> None:
+        for name in columns.keys() - self.columns.keys():
+            self.columns[name] = [None] * self.length
+        for name, values in self.columns.items():
+            values.extend(columns[name] if name in columns else [None] * n)
+        self.length += n
+
+    def to_table(self) -> pa.Table:
+        return pa.table({name: pa.array(values, pa.int64() if name == "source_row" else pa.string())
+                         for name, values in self.columns.items()})
+
+
 @dataclass
 class LandingBatch:
     files: list[dict] = field(default_factory=list)
     sheets: list[dict] = field(default_factory=list)
     rejected_rows: list[dict] = field(default_factory=list)
     tables: dict[str, list[pa.Table]] = field(default_factory=dict)
+    _pending: dict[str, _ColumnBlock] = field(default_factory=dict, repr=False)
+    _records: dict[str, list[dict]] = field(default_factory=dict, repr=False)
 
     def add_sheet(self, sheet: ParsedSheet, sha256: str) -> None:
         self.sheets.append(
@@ -46,16 +67,28 @@ class LandingBatch:
     def add_rows(self, kind: str, source_file: str, source_sheet: str | None, source_rows: list[int],
                  columns: dict[str, list], sha256: str) -> None:
         n = len(source_rows)
-        table = pa.table(
-            {
-                "file_sha256": pa.array([sha256] * n, pa.string()),
-                "source_file": pa.array([source_file] * n, pa.string()),
-                "source_sheet": pa.array([source_sheet] * n, pa.string()),
-                "source_row": pa.array(source_rows, pa.int64()),
-                **{name: pa.array(values, pa.string()) for name, values in columns.items()},
-            }
-        )
-        self.tables.setdefault(kind, []).append(table)
+        lineage = {"file_sha256": [sha256] * n, "source_file": [source_file] * n,
+                   "source_sheet": [source_sheet] * n, "source_row": list(source_rows)}
+        self._pending.setdefault(kind, _ColumnBlock()).append(n, {**lineage, **columns})
+
+    def add_records(self, kind: str, source_file: str, rows: list[dict], sha256: str) -> None:
+        """Rows as dicts with the same keys for every row of a kind (EGRN extracts: one or a few rows each)."""
+        records = self._records.setdefault(kind, [])
+        for number, row in enumerate(rows, start=1):
+            records.append({**row, "file_sha256": sha256, "source_file": source_file, "source_sheet": None,
+                            "source_row": number})
+
+    def compact(self) -> "LandingBatch":
+        """The rows added so far as one Arrow table per kind: a batch of thousands of one-row extracts then
+        pickles (between processes) and inserts as a few tables rather than thousands."""
+        for kind, block in self._pending.items():
+            self.tables.setdefault(kind, []).append(block.to_table())
+        for kind, records in self._records.items():
+            schema = pa.schema([(name, pa.int64() if name == "source_row" else pa.string()) for name in records[0]])
+            self.tables.setdefault(kind, []).append(pa.Table.from_pylist(records, schema=schema))
+        self._pending.clear()
+        self._records.clear()
+        return self
 
     def add_file(self, source_file: str, sha256: str | None, size: int, kind: str | None,
                  status: str, reason: str | None = None) -> None:
@@ -65,6 +98,7 @@ class LandingBatch:
         )
 
     def extend(self, other: "LandingBatch") -> None:
+        other.compact()
         self.files += other.files
         self.sheets += other.sheets
         self.rejected_rows += other.rejected_rows
@@ -168,11 +202,7 @@ def _parse_egrn(batch: LandingBatch, source_file: str, data: bytes, sha256: str,
     )
     for table_name, rows in (("rooms", extract.rooms), ("buildings", extract.buildings),
                              ("building_rooms", extract.building_rooms)):
-        if not rows:
-            continue
-        names = [k for k in rows[0] if k != "source_file"]
-        columns = {name: [r.get(name) for r in rows] for name in names}
-        batch.add_rows(EGRN_KIND_OF_TABLE[table_name], source_file, None,
-                       list(range(1, len(rows) + 1)), columns, sha256)
+        if rows:
+            batch.add_records(EGRN_KIND_OF_TABLE[table_name], source_file, rows, sha256)
 
 
