@@ -160,18 +160,22 @@ def _run(landing_dir, warehouse, reports, as_of, workers, quiet, prefect=False, 
     import os
 
     from flows.pipeline import load_report, run_pipeline
+    from flows.progress import SILENT, TerminalProgress
 
-    _logging()
     workers = workers or os.cpu_count() or 1
+    progress = SILENT if quiet or prefect else TerminalProgress()
+    _logging(progress.log_handler())
     try:
-        if prefect:
-            from flows.nightly import region_flow
+        with progress:
+            if prefect:
+                from flows.nightly import region_flow
 
-            region_flow(str(landing_dir), str(warehouse), str(reports) if reports else None, as_of)
-            result_reports: list = []
-        else:
-            result = run_pipeline(landing_dir, warehouse, reports, as_of, workers=workers, until=until)
-            result_reports = result.reports
+                region_flow(str(landing_dir), str(warehouse), str(reports) if reports else None, as_of)
+                result_reports: list = []
+            else:
+                result = run_pipeline(landing_dir, warehouse, reports, as_of, workers=workers, until=until,
+                                      progress=progress)
+                result_reports = result.reports
     except Exception as exc:  # the one-line reason the contract promises
         typer.echo(f"sverka: run failed: {type(exc).__name__}: {exc}", err=True)
         raise typer.Exit(1)
@@ -182,8 +186,13 @@ def _run(landing_dir, warehouse, reports, as_of, workers, quiet, prefect=False, 
         typer.echo(f"report: {report}")
 
 
-def _logging() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+def _logging(handler: logging.Handler | None = None) -> None:
+    """INFO from Sverka on stderr (through the progress display when there is one); libraries at WARNING."""
+    if handler is None:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                            stream=sys.stderr)
+    else:
+        logging.basicConfig(level=logging.INFO, format="%(message)s", handlers=[handler])
     for noisy in ("great_expectations", "distributed", "httpx"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 

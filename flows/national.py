@@ -13,9 +13,11 @@ import datetime as dt
 import hashlib
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.concurrency.sync import concurrency
 from prefect.tasks import exponential_backoff
 
@@ -24,6 +26,8 @@ from flows.pipeline import build_region
 from transforms.landing.archive import landing_units
 from warehouse.partitions import assemble, export_region, exported_fingerprint, landing_fingerprint
 from warehouse.publish import building, connect
+from warehouse.reports.quality_figures import load_figures
+from warehouse.reports.run_summary import kpi_records, summary_markdown
 
 CODE_ROOTS = ("transforms", "checks", "warehouse", "flows")
 
@@ -64,22 +68,36 @@ def _region_cache_key(context, parameters: dict) -> str | None:
     timeout_seconds=6 * 3600,
     tags=["sverka", "region"],
 )
-def process_region(region: str, landing_dir: str, parts_dir: str, as_of: dt.date) -> dict:
+def process_region(region: str, landing_dir: str, parts_dir: str, as_of: dt.date,
+                   region_name: str | None = None) -> dict:
     """Landing → staging → reconciled → marts for one region, exported as its partitions."""
     logger = get_run_logger()
     inputs = region_inputs(landing_dir, as_of)
     if exported_fingerprint(Path(parts_dir), region) == inputs:
         logger.info("region %s: inputs unchanged (sha256 %s), partitions reused", region, inputs["sha256"][:12])
         return {"region": region, "reused": True, "sha256": inputs["sha256"]}
+    started = time.perf_counter()
     now = dt.datetime.combine(as_of, dt.time(0, 0))
     with tempfile.TemporaryDirectory(prefix=f"sverka-region-{region}-") as tmp:
         build = Path(tmp) / "region.duckdb"
         with connect(build) as con:
-            summary = build_region(con, Path(landing_dir), as_of, now)
+            summary = build_region(con, Path(landing_dir), as_of, now, region=region)
             logger.info("region %s: %d files, %d rows read", region, summary.files, summary.rows_read)
             export_region(con, Path(parts_dir), region, inputs)
+            premises = con.execute("SELECT count(*) FROM marts.premises").fetchone()[0]
+            _region_artifacts(con, region, region_name)
+    seconds = round(time.perf_counter() - started, 1)
     return {"region": region, "reused": False, "sha256": inputs["sha256"], "files": summary.files,
-            "rows_read": summary.rows_read}
+            "rows_read": summary.rows_read, "premises": premises, "seconds": seconds}
+
+
+def _region_artifacts(con, region: str, region_name: str | None) -> None:
+    """The region's run in Russian Markdown and its quality KPIs as a table, on the task run."""
+    figures = load_figures(con, region_name or f"регион {region}")
+    create_markdown_artifact(key=f"sverka-region-{region}", markdown=summary_markdown(figures, [], heading="Сверка"),
+                             description=f"Сверка: регион {region}")
+    create_table_artifact(key=f"sverka-region-{region}-kpis", table=kpi_records(con),
+                          description=f"Показатели качества данных: регион {region}")
 
 
 def warehouse_slot(warehouse: str) -> str:
@@ -117,12 +135,30 @@ def national_flow(config_path: str, regions: list[str] | None = None, as_of: dt.
     as_of = as_of or config.as_of()
     parts = str(config.warehouse.parts)
     futures = [
-        process_region.submit(code, str(config.region(code).landing), parts, as_of) for code in codes
+        process_region.submit(code, str(config.region(code).landing), parts, as_of, config.region(code).name)
+        for code in codes
     ]
     results = [f.result() for f in futures]
     every_region = sorted(r.code for r in config.regions if (Path(parts) / f"region={r.code}").exists())
     publish_warehouse(str(config.warehouse.path), parts, every_region)
+    create_markdown_artifact(key="sverka-national", markdown=national_markdown(results, as_of),
+                             description="Сверка: регионы ночного запуска")
     return {"as_of": as_of.isoformat(), "regions": results}
+
+
+def national_markdown(results: list[dict], as_of: dt.date) -> str:
+    """One line per region: recomputed or reused, with its size and time."""
+    lines = [f"# Ночной запуск на {as_of:%d.%m.%Y}", "",
+             "| регион | результат | файлов | строк прочитано | помещений | секунд |", "|---|---|---:|---:|---:|---:|"]
+    for r in results:
+        if r["reused"]:
+            lines.append(f"| {r['region']} | исходные файлы не изменились, взят прошлый результат | | | | |")
+        else:
+            lines.append(f"| {r['region']} | пересчитан | {r['files']:,} | {r['rows_read']:,} | {r['premises']:,} | "
+                         f"{r['seconds']} |".replace(",", "\u202f"))
+    return "\n".join(lines) + "\n"
+
+
 
 
 def run_national(config_path: str, regions: list[str] | None = None, as_of: dt.date | None = None,

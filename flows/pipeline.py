@@ -11,6 +11,8 @@ import duckdb
 
 from checks import run_expectations, run_rules
 from flows import stages
+from flows.logs import for_region
+from flows.progress import SILENT, Progress
 from transforms.match import reconcile
 from warehouse.publish import building
 from warehouse.reports.quality_report import write_quality_report
@@ -37,22 +39,29 @@ def build_region(
     workers: int = 1,
     until: str | None = None,
     docs_dir: Path | None = None,
+    region: str | None = None,
+    progress: Progress = SILENT,
 ) -> stages.IngestSummary:
     """Every stage of one region, in order, into the build behind `con` (the one place that orders them).
 
     Raises PublishStopped when an expectation declared `stop` fails: the build is then not published.
     """
-    summary = stages.ingest(con, Path(landing_dir), workers=workers)
-    stages.carry_over_load_times(con, previous, now)
-    stages.stage(con)
-    if until == "ingest":
-        return summary
-    log.info("reconcile: %s", reconcile(con))
-    log.info("rules: %s", run_rules(con, as_of))
-    stages.publish_marts(con)
-    outcome = run_expectations(con, docs_dir, as_of=as_of)
-    log.info("expectations: %s", outcome.summary)
-    outcome.raise_for_stop()
+    with for_region(region):
+        summary = stages.ingest(con, Path(landing_dir), workers=workers, progress=progress)
+        progress.stage("staging")
+        stages.carry_over_load_times(con, previous, now)
+        stages.stage(con)
+        log.info("staging: %d files, %d rows read", summary.files, summary.rows_read)
+        if until == "ingest":
+            return summary
+        progress.stage("reconcile")
+        reconcile(con)
+        progress.stage("rules")
+        run_rules(con, as_of)
+        progress.stage("marts")
+        log.info("marts: %d models built", len(stages.publish_marts(con)))
+        progress.stage("expectations")
+        run_expectations(con, docs_dir, as_of=as_of).raise_for_stop()
     return summary
 
 
@@ -64,6 +73,7 @@ def run_pipeline(
     now: dt.datetime | None = None,
     workers: int = 1,
     until: str | None = None,
+    progress: Progress = SILENT,
 ) -> RunResult:
     """Runs every stage (or the stages up to `until`, e.g. "ingest") into a build, then swaps it in."""
     landing_dir, warehouse = Path(landing_dir), Path(warehouse)
@@ -73,8 +83,12 @@ def run_pipeline(
     docs_dir = Path(reports_dir) / "data_docs" if reports_dir and until != "ingest" else None
     with building(warehouse) as con:
         summary = build_region(con, landing_dir, as_of, now, previous=warehouse, workers=workers, until=until,
-                               docs_dir=docs_dir)
-    reports = write_reports(warehouse, Path(reports_dir)) if reports_dir and until != "ingest" else []
+                               docs_dir=docs_dir, progress=progress)
+    if reports_dir and until != "ingest":
+        progress.stage("reports")
+        reports = write_reports(warehouse, Path(reports_dir))
+    else:
+        reports = []
     return RunResult(warehouse, summary.files, summary.problems, summary.rows_read, reports)
 
 

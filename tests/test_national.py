@@ -1,6 +1,8 @@
 """Regions fanned out on Dask give the same warehouse as one process; unchanged inputs are not recomputed."""
 
+import asyncio
 import datetime as dt
+import json
 import time
 
 import pytest
@@ -39,6 +41,29 @@ def test_dask_run_equals_single_process_run(prefect_api, config):
     result = run_national(str(config), workers=2)
     assert all(not r["reused"] for r in result["regions"])
     assert digest(config.parent / "sverka.duckdb") == single
+
+
+def test_each_recomputed_region_leaves_its_summary_and_kpi_artifacts(prefect_api, config):
+    from prefect.client.orchestration import get_client
+
+    for part in (config.parent / "parts").glob("region=*"):
+        (part / "_fingerprint.json").unlink(missing_ok=True)
+    result = run_national(str(config), local=True)
+    premises = {r["region"]: r["premises"] for r in result["regions"]}
+
+    async def artifacts():
+        async with get_client() as client:
+            return {a.key: a for a in await client.read_latest_artifacts()}
+
+    found = asyncio.run(artifacts())
+    for code in REGIONS:
+        summary = found[f"sverka-region-{code}"].data
+        assert summary.startswith(f"# Сверка: регион {code}")
+        kpis = json.loads(found[f"sverka-region-{code}-kpis"].data)
+        region_row = next(row for row in kpis if row["Уровень"] == "регион")
+        assert region_row["Помещений"] == premises[code]
+    national = found["sverka-national"].data
+    assert all(f"| {code} | пересчитан |" in national for code in REGIONS)
 
 
 def test_unchanged_inputs_skip_their_regions(prefect_api, config):

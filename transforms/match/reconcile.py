@@ -117,5 +117,7 @@ def reconcile(con: duckdb.DuckDBPyConnection) -> dict:
         "street_pairs_compared": street_pairs,
         "seconds": timings,
     }
-    log.info("reconcile: %s", summary)
+    log.info("reconcile: %d premises in %d linked houses: %s (%.1f s)", summary["premises"],
+             summary["houses"]["linked"], ", ".join(f"{k} {v}" for k, v in summary["statuses"].items()),
+             summary["seconds"]["total"])
     return summary

@@ -29,10 +29,11 @@ KPI_COLUMNS = {
 LEVEL_RU = {"region": "регион", "municipality": "муниципалитет", "management_organisation": "УО"}
 
 
-def summary_markdown(figures: QualityFigures, reports: list[Path], warehouse: str | None = None) -> str:
+def summary_markdown(figures: QualityFigures, reports: list[Path], warehouse: str | None = None,
+                     heading: str = "Публикация") -> str:
     h = figures.headline
     lines = [
-        f"# Публикация: {figures.region_name}",
+        f"# {heading}: {figures.region_name}",
         "",
         f"Дата сверки: **{h['as_of'] or '—'}**" + (f"; хранилище: `{warehouse}`" if warehouse else ""),
         "",
