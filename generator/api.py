@@ -41,7 +41,7 @@ def generate_region(out_dir: Path, premises: int = 2000, seed: int = 42, region:
             and truth/ inside it).
         premises: number of premises (flats + non-residential) in the region; GIS and EGRN each miss a few.
         seed: random seed.
-        region: subject code: 66 and 25 use their real house lists; 16, 27, 54, 59, 72, 74 borrow streets.
+        region: subject code: 66 and 25 use their real house lists; 16, 27, 54, 59, 72, 74, 63, 02 borrow streets.
         kinds: subset of {"houses", "egrn", "accounts", "meters", "readings", "bills", "programmes"}; default all.
             The model is the same whatever the subset (e.g. {"houses", "egrn"} for the ingest benchmark).
         months: number of monthly reading/billing periods ending at `period_end`.

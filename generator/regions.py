@@ -1,7 +1,7 @@
 """The small table of regions the generator knows.
 
-Regions 66 and 25 have their own real house lists; any other region reuses the Ekaterinburg streets under its own
-name, capital, codes and small settlements (a synthetic but well-formed region).
+Regions 66 and 25 have their own real house lists; any other region reuses the Ekaterinburg or Vladivostok streets
+under its own name, capital, codes and small settlements (a synthetic but well-formed region).
 """
 from __future__ import annotations
 
@@ -66,6 +66,14 @@ REGIONS: dict[str, RegionInfo] = {
                      (("п", "Кукуштан"), ("с", "Култаево"), ("д", "Кондратово")), ("01", "32"),
                      "57701000", "57401000000", "614", "Asia/Yekaterinburg",
                      "по Пермскому краю", "ГУ МВД России по Пермскому краю"),
+    "63": RegionInfo("63", "Самарская", "обл", "область", "vladivostok", "Владивосток", "Самара",
+                     (("пгт", "Смышляевка"), ("с", "Воскресенка"), ("п", "Мехзавод")), ("01", "17"),
+                     "36701000", "36401000000", "443", "Europe/Samara",
+                     "по Самарской области", "ГУ МВД России по Самарской области"),
+    "02": RegionInfo("02", "Башкортостан", "Респ", "Республика", "vladivostok", "Владивосток", "Уфа",
+                     (("с", "Михайловка"), ("с", "Чесноковка"), ("д", "Шмидтово")), ("55", "47"),
+                     "80701000", "80401000000", "450", "Asia/Yekaterinburg",
+                     "по Республике Башкортостан", "МВД по Республике Башкортостан"),
 }
 
 
