@@ -44,42 +44,64 @@ addressed AS (
         c.*,
         coalesce(c.apartment_number, p.premise) AS number_source,
         p.room AS parsed_room,
-        CASE WHEN c.street_name IS NOT NULL OR c.house_number IS NOT NULL
-             THEN sv_place_key(coalesce(c.locality_name, c.city_name)) ELSE sv_place_key(p.settlement) END AS settlement_key,
-        CASE WHEN c.street_name IS NOT NULL OR c.house_number IS NOT NULL
-             THEN sv_place_key(c.street_name) ELSE sv_place_key(p.street) END AS street_key,
-        CASE WHEN c.street_name IS NOT NULL OR c.house_number IS NOT NULL
-             THEN sv_street_type_key(c.street_type) ELSE sv_street_type_key(p.street_type) END AS street_type_key,
-        CASE WHEN c.street_name IS NOT NULL OR c.house_number IS NOT NULL
-             THEN sv_house_key(c.house_number, c.korpus, c.stroenie, NULL)
-             ELSE sv_house_key(p.house, p.korpus, p.stroenie, p.litera) END AS house_key
+        c.street_name IS NOT NULL OR c.house_number IS NOT NULL AS structured,
+        CASE WHEN structured THEN coalesce(c.locality_name, c.city_name) ELSE p.settlement END AS settlement_text,
+        CASE WHEN structured THEN c.street_name ELSE p.street END AS street_text,
+        CASE WHEN structured THEN sv_street_type_key(c.street_type) ELSE sv_street_type_key(p.street_type) END
+            AS street_type_key,
+        CASE WHEN structured THEN c.house_number ELSE p.house END AS house_text,
+        CASE WHEN structured THEN c.korpus ELSE p.korpus END AS korpus_text,
+        CASE WHEN structured THEN c.stroenie ELSE p.stroenie END AS stroenie_text,
+        CASE WHEN structured THEN NULL ELSE p.litera END AS litera_text
     FROM classified AS c
     LEFT JOIN parsed AS p ON p.input = c.readable_address
 ),
+-- Keys are computed once per distinct spelling (thousands in a region), not once per object (a million).
+place_keys AS (
+    SELECT name, sv_place_key(name) AS place_key
+    FROM (SELECT settlement_text AS name FROM addressed UNION SELECT street_text FROM addressed)
+    WHERE name IS NOT NULL
+),
+house_keys AS (
+    SELECT house_text, korpus_text, stroenie_text, litera_text,
+           sv_house_key(house_text, korpus_text, stroenie_text, litera_text) AS house_key
+    FROM (SELECT DISTINCT house_text, korpus_text, stroenie_text, litera_text FROM addressed)
+),
+number_keys AS (
+    SELECT number_source, sv_premise_number_norm(number_source) AS number_norm,
+           sv_premise_number_key(number_source) AS number_key
+    FROM (SELECT DISTINCT number_source FROM addressed WHERE number_source IS NOT NULL)
+),
 final AS (
     SELECT
-        cadastral_number,
-        source_file,
-        extract_format,
-        kind,
-        name,
-        trim(number_source) AS number_text,
-        sv_premise_number_norm(number_source) AS number_norm,
-        sv_premise_number_key(number_source) AS number_key,
-        parsed_room AS room_number,
-        area,
-        floor,
-        linked_building AS building_cadastral_number,
-        building_link,
-        parent_room_cadastral_number,
-        house_fias_guid,
-        settlement_key,
-        street_key,
-        street_type_key,
-        house_key,
-        readable_address,
-        cancel_date IS NOT NULL
-            OR regexp_matches(lower(coalesce(status, '')), '(архив|погаш|снят|прекращ)') AS is_retired
-    FROM addressed
+        a.cadastral_number,
+        a.source_file,
+        a.extract_format,
+        a.kind,
+        a.name,
+        trim(a.number_source) AS number_text,
+        n.number_norm,
+        n.number_key,
+        a.parsed_room AS room_number,
+        a.area,
+        a.floor,
+        a.linked_building AS building_cadastral_number,
+        a.building_link,
+        a.parent_room_cadastral_number,
+        a.house_fias_guid,
+        settlement.place_key AS settlement_key,
+        street.place_key AS street_key,
+        a.street_type_key,
+        h.house_key,
+        a.readable_address,
+        a.cancel_date IS NOT NULL
+            OR regexp_matches(lower(coalesce(a.status, '')), '(архив|погаш|снят|прекращ)') AS is_retired
+    FROM addressed AS a
+    LEFT JOIN number_keys AS n USING (number_source)
+    LEFT JOIN place_keys AS settlement ON settlement.name = a.settlement_text
+    LEFT JOIN place_keys AS street ON street.name = a.street_text
+    LEFT JOIN house_keys AS h
+      ON h.house_text IS NOT DISTINCT FROM a.house_text AND h.korpus_text IS NOT DISTINCT FROM a.korpus_text
+     AND h.stroenie_text IS NOT DISTINCT FROM a.stroenie_text AND h.litera_text IS NOT DISTINCT FROM a.litera_text
 )
 SELECT * FROM final
