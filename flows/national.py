@@ -9,12 +9,14 @@ and swaps it in, holding a global concurrency slot so that one flow at a time wr
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
 import tempfile
 import time
 from pathlib import Path
+from typing import Iterator
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -167,8 +169,25 @@ def run_national(config_path: str, regions: list[str] | None = None, as_of: dt.d
     if local:
         from prefect.task_runners import ThreadPoolTaskRunner
 
-        runner = ThreadPoolTaskRunner(max_workers=1)
-    else:
-        config: RunConfig = load_config(config_path)
-        runner = task_runner(dask_address or config.dask_address, workers)
-    return national_flow.with_options(task_runner=runner)(config_path, regions, as_of)
+        return national_flow.with_options(task_runner=ThreadPoolTaskRunner(max_workers=1))(config_path, regions, as_of)
+    config: RunConfig = load_config(config_path)
+    runner = task_runner(dask_address or config.dask_address, workers)
+    with api_for_workers():
+        return national_flow.with_options(task_runner=runner)(config_path, regions, as_of)
+
+
+@contextlib.contextmanager
+def api_for_workers() -> Iterator[None]:
+    """Dask workers report their task runs to the flow's Prefect API. Without a configured server
+    (PREFECT_API_URL) Prefect would start a temporary one in each worker, which fails; start it here instead and
+    point the run, and so its workers, at it."""
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if PREFECT_API_URL.value():
+        yield
+        return
+    server = SubprocessASGIServer()  # the process's temporary server, stopped when the process exits
+    server.start(timeout=120)
+    with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+        yield

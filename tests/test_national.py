@@ -3,13 +3,19 @@
 import asyncio
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from flows.national import run_national
 from generator import generate_region
 from test_publish import digest
+
+ROOT = Path(__file__).resolve().parents[1]
 
 AS_OF = dt.date(2025, 1, 20)
 REGIONS = {"66": 11, "25": 12, "16": 13}
@@ -78,3 +84,19 @@ def test_unchanged_inputs_skip_their_regions(prefect_api, config):
     result = run_national(str(config), local=True)
     assert {r["region"]: r["reused"] for r in result["regions"]} == {"66": True, "25": False, "16": True}
     assert time.perf_counter() - started > 0
+
+
+def test_sverka_nightly_on_dask_without_a_configured_server(config, tmp_path):
+    """Without PREFECT_API_URL the flow's temporary API server must serve the Dask workers too."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
+    warehouse = config.parent / "sverka.duckdb"
+    before = warehouse.stat().st_mtime_ns if warehouse.exists() else None
+    for part in (config.parent / "parts").glob("region=*"):
+        (part / "_fingerprint.json").unlink(missing_ok=True)
+    done = subprocess.run([str(Path(sys.executable).with_name("sverka")), "nightly", "--config", str(config),
+                           "--region", "66", "--workers", "2"], env=env, capture_output=True, text=True,
+                          timeout=600, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "region 66: recomputed" in done.stdout
+    assert warehouse.stat().st_mtime_ns != before
