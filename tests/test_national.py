@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,24 @@ def test_sverka_nightly_on_dask_without_a_configured_server(config, tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     assert "region 66: recomputed" in done.stdout
     assert warehouse.stat().st_mtime_ns != before
+
+
+def test_fingerprint_hashes_a_split_archive_once_and_never_follows_symlinks(tmp_path):
+    from transforms.landing.archive import MEMBERS_PER_UNIT, landing_units
+    from warehouse.partitions import landing_fingerprint
+
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    with zipfile.ZipFile(landing / "big.zip", "w") as archive:
+        for i in range(MEMBERS_PER_UNIT + 1):
+            archive.writestr(f"x/{i}.xml", "<a/>")
+    (landing / "houses.csv").write_text("a;b\n", encoding="utf-8")
+    (landing / "endless.xml").symlink_to("/dev/zero")
+    units = landing_units(landing)
+    assert {"big.zip::part=0", "big.zip::part=1", "endless.xml"} <= set(units)
+
+    first = landing_fingerprint(landing, units, "v1")
+    assert set(first["files"]) == {"big.zip", "houses.csv", "endless.xml"}
+    assert first["files"]["endless.xml"] == "symlink:/dev/zero"
+    (landing / "houses.csv").write_text("a;b\n1;2\n", encoding="utf-8")
+    assert landing_fingerprint(landing, units, "v1")["sha256"] != first["sha256"]

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
 import duckdb
 
+from transforms.landing.archive import PART_SEPARATOR
 from warehouse.landing import SQL_DIR
 
 # Schemas whose tables travel as partitions; macros and empty-by-design tables are recreated.
@@ -98,13 +100,29 @@ def assemble(con: duckdb.DuckDBPyConnection, parts_dir: Path, regions: list[str]
 
 
 def landing_fingerprint(landing_dir: Path, units: list[str], code_version: str) -> dict:
-    """The identity of a region's inputs: the sha256 of every landing file, and the code version."""
+    """The identity of a region's inputs: the sha256 of every landing file, and the code version.
+
+    A big archive read in parts (`…zip::part=k`) is one file here. A symlink is known by where it points (it
+    is never followed: it may lead outside the landing dir, or to a device that never ends); a file that cannot
+    be read by its error, so that the run goes on and reports it.
+    """
     files = {}
     for unit in units:
-        digest = hashlib.sha256()
-        with open(Path(landing_dir) / unit, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        files[unit] = digest.hexdigest()
+        name = unit.partition(PART_SEPARATOR)[0]
+        if name not in files:
+            files[name] = _file_digest(Path(landing_dir) / name)
     overall = hashlib.sha256(json.dumps([code_version, files], sort_keys=True).encode()).hexdigest()
     return {"sha256": overall, "code_version": code_version, "files": files}
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        if path.is_symlink():
+            return "symlink:" + os.readlink(path)
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+    except OSError as exc:
+        return f"unreadable:{exc.strerror}"
