@@ -102,16 +102,17 @@ THRESHOLDS = (0.01, 0.05, 0.1, 0.3, 0.5, 0.9, 0.99)
 
 
 def _links(clusters, gis: pd.DataFrame) -> pd.DataFrame:
+    """The clusters holding exactly one GIS premise and one EGRN object, as (unique_id, splink_number)."""
     table = clusters.as_pandas_dataframe()
     table["source"] = table["source_dataset"].astype(str)
-    links = []
-    for _, group in table.groupby("cluster_id"):
-        g = group[group["source"] == "gis"]
-        e = group[group["source"] == "egrn"]
-        if len(g) == 1 and len(e) == 1:
-            links.append((int(g["unique_id"].iloc[0]), e["cadastral_number"].iloc[0]))
-    return pd.DataFrame(links, columns=["unique_id", "splink_number"]).merge(
-        gis[["unique_id", "source_file", "source_sheet", "source_row"]], on="unique_id")
+    sizes = table.groupby(["cluster_id", "source"]).size().unstack(fill_value=0)
+    pairs = sizes.index[(sizes.get("gis", 0) == 1) & (sizes.get("egrn", 0) == 1)]
+    paired = table[table["cluster_id"].isin(pairs)]
+    links = paired.loc[paired["source"] == "gis", ["cluster_id", "unique_id"]].merge(
+        paired.loc[paired["source"] == "egrn", ["cluster_id", "cadastral_number"]], on="cluster_id")
+    links = links.rename(columns={"cadastral_number": "splink_number"})[["unique_id", "splink_number"]]
+    links["unique_id"] = links["unique_id"].astype(int)
+    return links.merge(gis[["unique_id", "source_file", "source_sheet", "source_row"]], on="unique_id")
 
 
 def run_splink(con: duckdb.DuckDBPyConnection) -> tuple[dict[float, pd.DataFrame], float, dict]:
@@ -133,9 +134,10 @@ def run_splink(con: duckdb.DuckDBPyConnection) -> tuple[dict[float, pd.DataFrame
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("address_key", "number_norm"))
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("address_key", "area_whole"))
     predictions = linker.inference.predict(threshold_match_probability=min(THRESHOLDS))
-    links = {0.9: _links(linker.clustering.cluster_using_single_best_links(
-        predictions, duplicate_free_datasets=["gis", "egrn"], threshold_match_probability=0.9), gis)}
+    clusters = linker.clustering.cluster_using_single_best_links(
+        predictions, duplicate_free_datasets=["gis", "egrn"], threshold_match_probability=0.9)
     seconds = time.perf_counter() - started
+    links = {0.9: _links(clusters, gis)}
     for threshold in THRESHOLDS:
         if threshold not in links:
             links[threshold] = _links(linker.clustering.cluster_using_single_best_links(
