@@ -57,7 +57,7 @@ def run(
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Reference date YYYY-MM-DD for date rules (default: today)."),
     workers: int = typer.Option(0, "--workers", help="Parsing processes (0: one per core)."),
     prefect: bool = typer.Option(False, "--prefect", help="Run as a Prefect flow (tracked by the configured Prefect API)."),
-    quiet: bool = typer.Option(False, "--quiet", help="Do not print the load report."),
+    quiet: bool = typer.Option(False, "--quiet", help="No progress display and no load report."),
     all_files: bool = typer.Option(False, "--all-files", help="Print the load report line by line, one per file and sheet."),
 ) -> None:
     """Ingests every file under LANDING_DIR, reconciles, validates and publishes the warehouse.
@@ -72,7 +72,7 @@ def ingest(
     landing_dir: Path = typer.Argument(..., exists=True, file_okay=False, help="Folder of source files (zips allowed)."),
     warehouse: Path = typer.Option(..., "--warehouse", help="DuckDB file to publish."),
     workers: int = typer.Option(0, "--workers", help="Parsing processes (0: one per core)."),
-    quiet: bool = typer.Option(False, "--quiet", help="Do not print the load report."),
+    quiet: bool = typer.Option(False, "--quiet", help="No progress display and no load report."),
 ) -> None:
     """Runs only the first stage: landing and staging tables, quarantine and the load report.
 
