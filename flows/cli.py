@@ -131,7 +131,7 @@ def nightly(
     Example: sverka nightly --config deploy/regions.toml --region 66 --region 25
     """
     from flows.config import ConfigError
-    from flows.national import run_national
+    from flows.national import RegionsFailed, run_national
 
     _logging()
     try:
@@ -139,6 +139,11 @@ def nightly(
     except ConfigError as exc:
         typer.echo(f"sverka: {exc}", err=True)
         raise typer.Exit(2)
+    except RegionsFailed as exc:
+        for failure in exc.failures:
+            typer.echo(f"region {failure['region']}: failed: {failure['error']}", err=True)
+        typer.echo("sverka: the other regions were published; failed regions keep their last good data", err=True)
+        raise typer.Exit(1)
     for r in result["regions"]:
         typer.echo(f"region {r['region']}: {'unchanged, reused' if r['reused'] else 'recomputed'}")
 

@@ -140,16 +140,34 @@ def national_flow(config_path: str, regions: list[str] | None = None, as_of: dt.
         process_region.submit(code, str(config.region(code).landing), parts, as_of, config.region(code).name)
         for code in codes
     ]
-    results = [f.result() for f in futures]
+    results, failures = [], []
+    for code, future in zip(codes, futures):
+        outcome = future.result(raise_on_failure=False)
+        if isinstance(outcome, BaseException):
+            failures.append({"region": code, "error": f"{type(outcome).__name__}: {outcome}"})
+            get_run_logger().error("region %s failed: %s", code, failures[-1]["error"])
+        else:
+            results.append(outcome)
+    # A failed region does not hold the others back: it keeps its last good partitions, if any.
     every_region = sorted(r.code for r in config.regions if (Path(parts) / f"region={r.code}").exists())
     publish_warehouse(str(config.warehouse.path), parts, every_region)
-    create_markdown_artifact(key="sverka-national", markdown=national_markdown(results, as_of),
+    create_markdown_artifact(key="sverka-national", markdown=national_markdown(results, failures, as_of),
                              description="Сверка: регионы ночного запуска")
+    if failures:
+        raise RegionsFailed(failures)
     return {"as_of": as_of.isoformat(), "regions": results}
 
 
-def national_markdown(results: list[dict], as_of: dt.date) -> str:
-    """One line per region: recomputed or reused, with its size and time."""
+class RegionsFailed(RuntimeError):
+    """Some regions failed; the others were published. Fails the flow run so that the failure is seen."""
+
+    def __init__(self, failures: list[dict]):
+        self.failures = failures
+        super().__init__("; ".join(f"region {f['region']}: {f['error']}" for f in failures))
+
+
+def national_markdown(results: list[dict], failures: list[dict], as_of: dt.date) -> str:
+    """One line per region: recomputed, reused or failed, with its size and time."""
     lines = [f"# Ночной запуск на {as_of:%d.%m.%Y}", "",
              "| регион | результат | файлов | строк прочитано | помещений | секунд |", "|---|---|---:|---:|---:|---:|"]
     for r in results:
@@ -158,9 +176,10 @@ def national_markdown(results: list[dict], as_of: dt.date) -> str:
         else:
             lines.append(f"| {r['region']} | пересчитан | {r['files']:,} | {r['rows_read']:,} | {r['premises']:,} | "
                          f"{r['seconds']} |".replace(",", "\u202f"))
+    for f in failures:
+        error = f["error"].replace("|", "/")[:300]
+        lines.append(f"| {f['region']} | **ошибка**, в хранилище остались прошлые данные региона: {error} | | | | |")
     return "\n".join(lines) + "\n"
-
-
 
 
 def run_national(config_path: str, regions: list[str] | None = None, as_of: dt.date | None = None,

@@ -87,6 +87,34 @@ def test_unchanged_inputs_skip_their_regions(prefect_api, config):
     assert time.perf_counter() - started > 0
 
 
+def test_a_failing_region_does_not_hold_back_the_others(prefect_api, config, monkeypatch):
+    import duckdb
+
+    import flows.national as national
+
+    run_national(str(config), local=True)
+    (config.parent / "parts" / "region=16" / "_fingerprint.json").unlink()
+    real_build = national.build_region
+
+    def build_region(con, landing_dir, *args, **kwargs):
+        if kwargs.get("region") == "16":
+            raise OSError("диск недоступен")
+        return real_build(con, landing_dir, *args, **kwargs)
+
+    monkeypatch.setattr(national, "build_region", build_region)
+    monkeypatch.setattr(national, "process_region", national.process_region.with_options(retries=0))
+    warehouse = config.parent / "sverka.duckdb"
+    before = warehouse.stat().st_mtime_ns
+    with pytest.raises(national.RegionsFailed) as failed:
+        run_national(str(config), local=True)
+    assert [f["region"] for f in failed.value.failures] == ["16"]
+    assert "диск недоступен" in failed.value.failures[0]["error"]
+    assert warehouse.stat().st_mtime_ns != before   # the other regions were published
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        regions = {r[0] for r in con.execute("SELECT DISTINCT region_partition FROM marts.premises").fetchall()}
+    assert regions == {"66", "25", "16"}            # 16 keeps its last good partitions
+
+
 def test_sverka_nightly_on_dask_without_a_configured_server(config, tmp_path):
     """Without PREFECT_API_URL the flow's temporary API server must serve the Dask workers too."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}

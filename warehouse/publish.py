@@ -19,8 +19,13 @@ MEMORY_LIMIT = os.environ.get("SVERKA_DUCKDB_MEMORY_LIMIT", "2GB")
 
 
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-write connection to a build file, with Sverka's memory limit."""
-    return duckdb.connect(str(path), config={"memory_limit": MEMORY_LIMIT})
+    """A read-write connection to a build file, with Sverka's memory limit.
+
+    DuckDB's own progress bar is off: it would write into the logs of workers and flows (the CLI shows its
+    own progress per stage)."""
+    con = duckdb.connect(str(path), config={"memory_limit": MEMORY_LIMIT})
+    con.execute("SET enable_progress_bar = false")
+    return con
 
 
 def build_path(target: Path) -> Path:
