@@ -20,7 +20,7 @@ import duckdb
 
 from flows.progress import SILENT, Progress
 from transforms.landing.archive import (
-    LandingProblem, LandingReadError, file_sha256, iter_landing_unit, landing_units,
+    PART_SEPARATOR, LandingProblem, LandingReadError, file_sha256, iter_landing_unit, landing_units,
 )
 from transforms.parse.batch import LandingBatch, parse_file
 from transforms.parse.specs import ALL_TABLES, EGRN_BUILDING_ROOMS
@@ -88,7 +88,7 @@ def problems_batch(problems: Iterable[LandingProblem]) -> LandingBatch:
 def parsed_units(landing_dir: Path, units: list[str], workers: int = 1) -> Iterator[LandingBatch]:
     """The given units parsed, in their order; with workers > 1, in a process pool."""
     landing_dir = Path(landing_dir)
-    total = sum(_size(landing_dir / u.split("::", 1)[0]) for u in units)
+    total = sum(_size(landing_dir / u.partition(PART_SEPARATOR)[0]) for u in units)
     if workers <= 1 or len(units) < 2 or total < PARALLEL_MIN_BYTES:
         for unit in units:
             yield parse_unit(landing_dir, unit)

@@ -171,6 +171,16 @@ def _organisations(rows: pd.DataFrame) -> pd.DataFrame:
     frame = pd.DataFrame({
         "Место": range(1, len(rows) + 1),
         "Управляющая организация (ИНН)": rows["management_organisation"].fillna(UNKNOWN_UO).to_numpy(),
+        **_kpi_columns(rows),
+        "Годовой отчёт": rows["annual_report_status"].map(lambda s: REPORT_STATUS_RU.get(s, "—")).to_numpy(),
+        "Строк в карантине": rows["quarantined_rows"].astype("Int64").to_numpy(),
+    })
+    return frame
+
+
+def _kpi_columns(rows: pd.DataFrame) -> dict:
+    """The KPI columns every level's table shows, with their Russian headers."""
+    return {
         "Домов": rows["houses"].astype(int).to_numpy(),
         "Помещений": rows["premises"].astype(int).to_numpy(),
         "Заполненность до сверки, %": rows["fill_rate_before"].map(percent).to_numpy(),
@@ -180,10 +190,7 @@ def _organisations(rows: pd.DataFrame) -> pd.DataFrame:
         "Показания с замечаниями, %": rows["reading_flag_rate"].map(percent).to_numpy(),
         "Платёжные документы с замечаниями, %": rows["bill_flag_rate"].map(percent).to_numpy(),
         "Приборов с истёкшей поверкой": rows["meters_overdue"].astype(int).to_numpy(),
-        "Годовой отчёт": rows["annual_report_status"].map(lambda s: REPORT_STATUS_RU.get(s, "—")).to_numpy(),
-        "Строк в карантине": rows["quarantined_rows"].astype("Int64").to_numpy(),
-    })
-    return frame
+    }
 
 
 def _municipalities(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> pd.DataFrame:
@@ -197,15 +204,7 @@ def _municipalities(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> pd.Da
     ]
     return pd.DataFrame({
         "Муниципальное образование (ОКТМО)": labels,
-        "Домов": rows["houses"].astype(int).to_numpy(),
-        "Помещений": rows["premises"].astype(int).to_numpy(),
-        "Заполненность до сверки, %": rows["fill_rate_before"].map(percent).to_numpy(),
-        "Видны в «Госуслуги.Дом» после сверки, %": rows["fill_rate_after"].map(percent).to_numpy(),
-        "На ручной проверке": rows["review_backlog"].astype(int).to_numpy(),
-        "Противоречат ЕГРН": rows["conflict_backlog"].astype(int).to_numpy(),
-        "Показания с замечаниями, %": rows["reading_flag_rate"].map(percent).to_numpy(),
-        "Платёжные документы с замечаниями, %": rows["bill_flag_rate"].map(percent).to_numpy(),
-        "Приборов с истёкшей поверкой": rows["meters_overdue"].astype(int).to_numpy(),
+        **_kpi_columns(rows),
         "Домов без годового отчёта": rows["houses_report_missing"].astype(int).to_numpy(),
     })
 
