@@ -106,9 +106,32 @@ class LandingBatch:
             self.tables.setdefault(kind, []).extend(tables)
 
 
-def _looks_like_signature(data: bytes) -> bool:
-    """Detached signatures that come with extracts (.sig): DER (ASN.1 SEQUENCE) or PEM."""
-    return data[:2] in (b"0\x82", b"0\x80") or data.lstrip()[:16] in (b"-----BEGIN PKCS7", b"-----BEGIN CMS--")
+SIGNATURE = "signature"  # kind and status of a detached electronic signature beside an extract
+SIGNATURE_SUFFIXES = (".sig", ".sgn", ".p7s")
+SIGNATURE_REASON = "файл электронной подписи (PKCS#7/CMS): данных не содержит, не загружается"
+# The object identifier 1.2.840.113549.1.7 (PKCS#7 content types) as DER bytes, without its last arc.
+_PKCS7_OID = b"\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07"
+_PKCS7_BASE64 = b"GCSqGSIb3DQEHA"  # the same identifier inside base64 text (a CryptoPro «.sig» without armour)
+
+
+def _der_pkcs7(data: bytes) -> bool:
+    """A DER/BER ContentInfo: a SEQUENCE whose first element is a PKCS#7 content-type identifier."""
+    if len(data) < 2 or data[0] != 0x30:
+        return False
+    length = data[1]
+    start = 2 if length < 0x80 or length == 0x80 else 2 + (length & 0x7F)
+    return length <= 0x84 and data[start:start + len(_PKCS7_OID)] == _PKCS7_OID
+
+
+def looks_like_signature(source_file: str, data: bytes) -> bool:
+    """Detached signatures that come with extracts: by name (.sig, .sgn, .p7s) or by content (PKCS#7 in
+    DER, PEM or bare base64)."""
+    if source_file.lower().endswith(SIGNATURE_SUFFIXES) or _der_pkcs7(data):
+        return True
+    head = data[:64].lstrip()
+    return head.startswith((b"-----BEGIN PKCS7", b"-----BEGIN CMS")) or (
+        head[:2] == b"MI" and _PKCS7_BASE64 in head[:24]
+    )
 
 
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 13))
@@ -123,6 +146,16 @@ def _looks_like_text(data: bytes) -> bool:
     return controls <= max(2, len(head) // 200)
 
 
+def _workbook_status(sheets: list[ParsedSheet]) -> tuple[str, str | None]:
+    """A workbook is parsed when a sheet loads; rejected when its only known sheets are rejected."""
+    if any(sheet.status == "parsed" for sheet in sheets):
+        return "parsed", None
+    rejected = [sheet for sheet in sheets if sheet.status == "rejected"]
+    if rejected:
+        return "rejected", "; ".join(dict.fromkeys(f"{sheet.source_sheet}: {sheet.reason}" for sheet in rejected))
+    return "unrecognised", "книга Excel без листов известных шаблонов ГИС ЖКХ"
+
+
 def parse_file(batch: LandingBatch, source_file: str, data: bytes, sha256: str) -> None:
     """Recognises one file from its bytes and adds what it holds to the batch."""
     from transforms.parse import egrn
@@ -133,8 +166,7 @@ def parse_file(batch: LandingBatch, source_file: str, data: bytes, sha256: str) 
         if looks_like_xlsx(data):
             sheets = read_xlsx(data, source_file)
             kinds = sorted({s.kind for s in sheets if s.kind})
-            status = "parsed" if kinds else "unrecognised"
-            reason = None if kinds else "книга Excel без листов известных шаблонов ГИС ЖКХ"
+            status, reason = _workbook_status(sheets)
             batch.add_file(source_file, sha256, size, ",".join(kinds) or None, status, reason)
             for sheet in sheets:
                 batch.add_sheet(sheet, sha256)
@@ -154,10 +186,10 @@ def parse_file(batch: LandingBatch, source_file: str, data: bytes, sha256: str) 
                 return
             _parse_egrn(batch, source_file, data, sha256, root)
             return
-        if _looks_like_signature(data):
-            reason = "файл электронной подписи (PKCS#7/CMS): данных не содержит"
-            batch.add_file(source_file, sha256, size, None, "unrecognised", reason)
-            batch.add_sheet(ParsedSheet(source_file, None, None, "unrecognised", reason=reason), sha256)
+        if looks_like_signature(source_file, data):
+            # Expected beside extracts, not a problem: listed with 0 rows.
+            batch.add_file(source_file, sha256, size, SIGNATURE, SIGNATURE, SIGNATURE_REASON)
+            batch.add_sheet(ParsedSheet(source_file, None, SIGNATURE, SIGNATURE, reason=SIGNATURE_REASON), sha256)
             return
         if _looks_like_text(data):
             try:

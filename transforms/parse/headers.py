@@ -9,7 +9,7 @@ of its span. Several columns may share a sub-header text under different group h
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Sequence
 
@@ -93,7 +93,11 @@ def header_cells(rows: Sequence[Sequence[object]], normalised: bool = False) -> 
 
 
 class _AliasIndex:
-    """Accepted header texts of a set of specs, looked up by exact text."""
+    """Accepted header texts of a set of specs, looked up by exact text.
+
+    `signature[kind]` holds the kind's signature columns: those none of whose accepted texts any other
+    kind accepts («Номер помещения» is in four templates, «Общая площадь здания» only in the houses one).
+    """
 
     def __init__(self, specs: Sequence["SheetSpec"]):
         self.leaves: dict[str, list[tuple[str, "Column"]]] = {}
@@ -101,6 +105,13 @@ class _AliasIndex:
             for column in spec.columns:
                 for alias in column.normalised_headers:
                     self.leaves.setdefault(alias, []).append((spec.kind, column))
+        self.signature: dict[str, frozenset[str]] = {
+            spec.kind: frozenset(
+                column.name for column in spec.columns
+                if all({kind for kind, _ in self.leaves[alias]} == {spec.kind} for alias in column.normalised_headers)
+            )
+            for spec in specs
+        }
 
     def candidates(self, cell: HeaderCell) -> list[tuple[int, str, "Column"]]:
         """(score, kind, column) for every spec column this cell may hold."""
@@ -116,6 +127,19 @@ class _AliasIndex:
                     score_total = score
                 out.append((score_total, kind, column))
         return out
+
+    def owned_candidates(self, cell: HeaderCell) -> list[tuple[int, str, "Column"]]:
+        """The candidates of the kinds that accept the cell's longest text.
+
+        «Адрес МКД, в котором расположено жилое помещение» is a whole accepted text of the premises
+        template and only begins with the houses template's «Адрес»: it is not a houses column.
+        """
+        found = self.candidates(cell)
+        best: dict[str, int] = {}
+        for score, kind, _ in found:
+            best[kind] = max(best.get(kind, 0), score)
+        top = max(best.values(), default=0)
+        return [c for c in found if best[c[1]] == top]
 
 
 def _group_score(column: "Column", groups: tuple[str, ...]) -> int:
@@ -139,6 +163,8 @@ class HeaderMatch:
     depth: int
     columns: dict[str, int]  # canonical column name -> 0-based physical column index
     missing_required: tuple[str, ...]
+    # Required columns whose header text stands twice: canonical name -> the other physical indices.
+    duplicates: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     @property
     def data_start(self) -> int:
@@ -179,8 +205,11 @@ def find_header(
 ) -> HeaderMatch | None:
     """Finds the header block and the sheet kind within the first rows, from content alone.
 
-    The best candidate matches the most columns; a complete set of required columns wins over an
-    incomplete one; on a tie the sheet-name hint, then the shallower and earlier block wins.
+    A header cell counts only for the kinds that accept its longest text, and a kind is a candidate
+    only when at least one of its signature columns is present: a premises sheet without «Номер
+    помещения» is never taken for a houses sheet because its address header begins with «Адрес».
+    Among candidates, a complete set of required columns wins over an incomplete one, then the most
+    columns; on a tie the sheet-name hint, then the shallower and earlier block wins.
     Returns a match with `missing_required` set when the sheet is clearly of a kind but lacks a
     required column, and None when nothing looks like a known template.
     """
@@ -199,19 +228,51 @@ def find_header(
                 break
             per_kind: dict[str, list[tuple[int, str, int]]] = {}
             for cell in header_cells(block, normalised=True):
-                for score, kind, column in index.candidates(cell):
+                for score, kind, column in index.owned_candidates(cell):
                     per_kind.setdefault(kind, []).append((score, column.name, cell.index))
             for kind, candidates in per_kind.items():
                 spec = by_kind[kind]
                 assigned = _assign(candidates)
-                if len(assigned) < spec.min_columns_to_recognise:
+                if len(assigned) < spec.min_columns_to_recognise or not index.signature[kind] & assigned.keys():
                     continue
                 missing = tuple(c.name for c in spec.columns if c.required and c.name not in assigned)
                 named = hint in spec.normalised_sheet_names
                 key = (not missing, len(assigned), named, -depth, -start)
                 if best is None or key > best[0]:
                     best = (key, HeaderMatch(spec, start, depth, assigned, missing))
-    return best[1] if best else None
+    if best is None:
+        return None
+    match = best[1]
+    cells = header_cells(rows[match.header_row : match.data_start], normalised=True)
+    duplicates = _duplicate_required(match.spec, cells, match.columns)
+    return HeaderMatch(match.spec, match.header_row, match.depth, match.columns, match.missing_required, duplicates)
+
+
+def _accepted_text(column: "Column", cell: HeaderCell) -> str | None:
+    """The longest accepted text of `column` that the cell holds (under the right group), if any."""
+    if column.group is not None and not _group_score(column, cell.groups):
+        return None
+    texts = [(score, text) for text, score in _matching_prefixes(cell.leaf) if text in column.normalised_headers]
+    return max(texts)[1] if texts else None
+
+
+def _duplicate_required(
+    spec: "SheetSpec", cells: Sequence[HeaderCell], assigned: dict[str, int]
+) -> dict[str, tuple[int, ...]]:
+    """Unassigned columns that repeat the accepted header text of an assigned required column."""
+    used = set(assigned.values())
+    by_index = {cell.index: cell for cell in cells}
+    duplicates = {}
+    for column in spec.columns:
+        if not column.required or column.name not in assigned:
+            continue
+        text = _accepted_text(column, by_index[assigned[column.name]])
+        others = tuple(
+            cell.index for cell in cells if cell.index not in used and _accepted_text(column, cell) == text
+        )
+        if others:
+            duplicates[column.name] = others
+    return duplicates
 
 
 def _filled(row: Sequence[object]) -> int:

@@ -17,7 +17,7 @@ from typing import Iterator, Sequence
 
 from python_calamine import CalamineWorkbook
 
-from transforms.parse.headers import HEADER_SEARCH_ROWS, MAX_HEADER_DEPTH, find_header
+from transforms.parse.headers import HEADER_SEARCH_ROWS, MAX_HEADER_DEPTH, HeaderMatch, find_header
 from transforms.parse.specs import GIS_SHEETS, SheetSpec
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -105,33 +105,75 @@ def parse_grid(
             reason="не распознан шаблон ГИС ЖКХ: заголовки столбцов не найдены в первых 20 строках",
         )
     spec = match.spec
-    if not match.ok:
-        missing = ", ".join(f"«{spec.column(name).headers[0]}»" for name in match.missing_required)
-        sheet = ParsedSheet(
-            source_file, source_sheet, spec.kind, "rejected",
-            reason=f"нет обязательного столбца: {missing}",
-        )
-        # The rows are still accounted for: every one is quarantined with the sheet's reason.
-        data = zip(rows[match.data_start:], row_numbers[match.data_start:])
-        sheet.rejected_rows = [(number, sheet.reason) for row, number in data if not _is_blank(row)]
-        return sheet
-
-    sheet = ParsedSheet(source_file, source_sheet, spec.kind, "parsed")
     data = [
         (row, number)
         for row, number in zip(rows[match.data_start:], row_numbers[match.data_start:])
         if not _is_blank(row)
     ]
-    sheet.source_rows = [number for _, number in data]
+    if not match.ok:
+        sheet = ParsedSheet(source_file, source_sheet, spec.kind, "rejected",
+                            reason=missing_columns_reason(spec, match.missing_required))
+        # The rows are still accounted for: every one is quarantined with the sheet's reason.
+        sheet.rejected_rows = [(number, sheet.reason) for _, number in data]
+        return sheet
+
     # Only the spec's columns are converted: other columns (personal data among them) are never read.
-    columns: dict[str, list[str | None]] = {}
-    for name, index in match.columns.items():
-        columns[name] = [cell_text(row[index]) if index < len(row) else None for row, _ in data]
+    columns: dict[str, list[str | None]] = {
+        name: _column_text(data, index) for name, index in match.columns.items()
+    }
+    sheet = ParsedSheet(source_file, source_sheet, spec.kind, "parsed")
+    if match.duplicates:
+        data, columns, sheet.rejected_rows, sheet.reason = _settle_duplicates(spec, match, data, columns)
+    sheet.source_rows = [number for _, number in data]
     # Columns of the spec that the sheet does not have load as NULL.
     for column in spec.columns:
         columns.setdefault(column.name, [None] * len(data))
     sheet.columns = columns
     return sheet
+
+
+def _column_text(data: Sequence[tuple[Sequence[object], int]], index: int) -> list[str | None]:
+    return [cell_text(row[index]) if index < len(row) else None for row, _ in data]
+
+
+def _quoted(spec: SheetSpec, names: Sequence[str]) -> str:
+    return ", ".join(f"«{spec.column(name).headers[0]}»" for name in names)
+
+
+def missing_columns_reason(spec: SheetSpec, missing: Sequence[str]) -> str:
+    """«нет обязательного столбца «Номер помещения»» (several: «нет обязательных столбцов «…», «…»»)."""
+    noun = "обязательного столбца" if len(missing) == 1 else "обязательных столбцов"
+    return f"нет {noun} {_quoted(spec, missing)}"
+
+
+def _settle_duplicates(
+    spec: SheetSpec, match: HeaderMatch, data: list[tuple[Sequence[object], int]], columns: dict[str, list[str | None]]
+) -> tuple[list[tuple[Sequence[object], int]], dict[str, list[str | None]], list[tuple[int, str]], str]:
+    """A required header given twice: rows where the copies agree load once, the others are quarantined.
+
+    Copies agree when their cells read as the same text (an empty cell beside a filled one disagrees).
+    Returns the rows that load, their columns, the quarantined (row, reason) pairs and the sheet's note.
+    """
+    disagreeing: dict[int, str] = {}  # position in `data` -> reason of the first column that disagrees
+    for name, others in match.duplicates.items():
+        reason = f"столбец {_quoted(spec, [name])} указан дважды с разными значениями"
+        first = columns[name]
+        for index in others:
+            for position, (a, b) in enumerate(zip(first, _column_text(data, index))):
+                if a != b:
+                    disagreeing.setdefault(position, reason)
+    named = _quoted(spec, list(match.duplicates))
+    plural = len(match.duplicates) > 1
+    if not disagreeing:
+        note = (f"столбцы {named} указаны дважды" if plural else f"столбец {named} указан дважды") + \
+            ": значения совпадают, загружены один раз"
+        return data, columns, [], note
+    rejected = [(data[position][1], reason) for position, reason in sorted(disagreeing.items())]
+    keep = [position for position in range(len(data)) if position not in disagreeing]
+    note = (f"столбцы {named} указаны дважды" if plural else f"столбец {named} указан дважды") + \
+        f": строки с разными значениями помещены в карантин ({len(rejected)})"
+    return ([data[p] for p in keep], {name: [values[p] for p in keep] for name, values in columns.items()},
+            rejected, note)
 
 
 def read_xlsx(data: bytes, source_file: str, specs: Sequence[SheetSpec] = GIS_SHEETS) -> list[ParsedSheet]:

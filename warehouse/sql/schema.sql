@@ -11,7 +11,7 @@ CREATE TABLE IF NOT EXISTS landing.files (
     file_sha256   VARCHAR,
     size_bytes    BIGINT,
     kind          VARCHAR,
-    status        VARCHAR,   -- parsed | rejected | unrecognised | duplicate
+    status        VARCHAR,   -- parsed | rejected | unrecognised | duplicate | signature
     reason        VARCHAR,
     first_loaded_at TIMESTAMP
 );

@@ -1,4 +1,5 @@
 -- One row per source file and sheet: what was read, loaded and quarantined (CONTRACT.md §3).
+-- status: loaded | partial | rejected | unrecognised | duplicate | signature (see the COMMENTs below).
 -- The loaded_counts placeholder is filled with per-(file, sheet) row counts over the staging tables.
 CREATE OR REPLACE TABLE quality.load_report AS
 WITH
@@ -39,7 +40,7 @@ final AS (
         source_sheet,
         kind,
         CASE
-            WHEN read_status IN ('duplicate', 'unrecognised', 'rejected') THEN read_status
+            WHEN read_status IN ('duplicate', 'unrecognised', 'rejected', 'signature') THEN read_status
             WHEN rows_quarantined = 0 THEN 'loaded'
             WHEN rows_loaded = 0 THEN 'rejected'
             ELSE 'partial'
@@ -56,3 +57,7 @@ final AS (
 )
 SELECT * FROM final
 ORDER BY source_file, source_sheet NULLS FIRST;
+
+COMMENT ON TABLE quality.load_report IS 'Одна строка на файл источника и лист: прочитано, загружено, в карантине (rows_read = rows_loaded + rows_quarantined)';
+COMMENT ON COLUMN quality.load_report.status IS 'loaded — загружен полностью; partial — часть строк в карантине; rejected — не загружен (строки в карантине); unrecognised — неизвестный формат; duplicate — повтор уже загруженного файла; signature — файл электронной подписи (.sig, .sgn, .p7s, PKCS#7) рядом с выпиской: ожидаем, 0 строк, проблемой не считается';
+COMMENT ON COLUMN quality.load_report.reason IS 'Причина статуса или замечание по-русски (например, «нет обязательного столбца «Номер помещения»»)';
