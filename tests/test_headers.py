@@ -99,3 +99,67 @@ def test_missing_required_column_is_reported_not_guessed():
 
 def test_unknown_table_is_not_recognised():
     assert find_header([["Фамилия", "Имя", "Телефон"], ["Иванов", "Иван", "123"]], GIS_SHEETS) is None
+
+
+# --- sheet kind and required columns (header rows of the templates the generator writes) ------------------------
+
+def _template_headers():
+    import generator.headers as H
+
+    for name in ("HOUSES", "RESIDENTIAL", "NONRES", "ACCOUNTS", "ACCOUNT_PREMISES", "METERS", "READINGS", "BILLS",
+                 "BILL_LINES", "REPAIR", "REPORT"):
+        yield getattr(H, f"{name}_SHEET"), [list(row) for row in getattr(H, f"{name}_HEADER")]
+
+
+TEMPLATE_HEADERS = dict(_template_headers())
+REQUIRED_OF_TEMPLATE = [
+    pytest.param(sheet, column.name, id=f"{match.spec.kind}-{column.name}")
+    for sheet, rows in TEMPLATE_HEADERS.items()
+    for match in [find_header(rows, GIS_SHEETS, sheet)]
+    for column in match.spec.columns
+    if column.required
+]
+
+
+@pytest.mark.parametrize("hint", [True, False], ids=["sheet-name", "no-sheet-name"])
+@pytest.mark.parametrize("sheet, required", REQUIRED_OF_TEMPLATE)
+def test_template_without_a_required_column_keeps_its_kind(sheet, required, hint):
+    """Never a fallback to another kind (a premises sheet without «Номер помещения» is not a houses sheet)."""
+    rows = TEMPLATE_HEADERS[sheet]
+    full = find_header(rows, GIS_SHEETS, sheet)
+    cut = full.columns[required]
+    rows = [row[:cut] + row[cut + 1:] for row in rows]
+    match = find_header(rows, GIS_SHEETS, sheet if hint else "Лист1")
+    assert match is not None
+    assert match.spec is full.spec
+    assert match.missing_required == (required,)
+
+
+def test_a_header_that_only_begins_with_another_kinds_text_is_not_that_kinds_column():
+    # «Адрес МКД, в котором расположено жилое помещение» begins with the houses template's «Адрес».
+    rows = [["Адрес МКД, в котором расположено жилое помещение*", "Кадастровый номер", "Условный номер ЕГРП"]]
+    match = find_header(rows, GIS_SHEETS)
+    assert match.spec is RESIDENTIAL_PREMISES
+    assert match.missing_required == ("premise_number",)
+
+
+def test_a_kind_without_any_of_its_signature_columns_is_not_chosen():
+    # Every header here is shared by several templates: readings would be «complete», but nothing in the
+    # sheet is specific to readings (or to any other kind).
+    rows = [["Адрес дома", "Номер помещения", "Номер прибора учета в ГИС ЖКХ"]]
+    assert find_header(rows, GIS_SHEETS) is None
+
+
+# --- a required header given twice -----------------------------------------------------------------------------
+
+def test_required_header_given_twice_is_found():
+    rows = [TEMPLATE_HEADERS["Жилые помещения"][0] + ["Номер помещения"]]
+    match = find_header(rows, GIS_SHEETS, "Жилые помещения")
+    assert match.ok
+    assert match.columns["premise_number"] == 1
+    assert match.duplicates == {"premise_number": (8,)}
+
+
+def test_shared_sub_headers_under_different_groups_are_not_duplicates():
+    rows = TEMPLATE_HEADERS["Разделы 3-6"]
+    assert find_header(rows, GIS_SHEETS).duplicates == {}

@@ -126,3 +126,85 @@ def test_sniff_delimiter_prefers_the_delimiter_every_line_agrees_on():
     assert sniff_delimiter(text) == ";"
     assert sniff_delimiter("a,b,c\n1,2,3\n4,5,6\n") == ","
     assert sniff_delimiter("a\tb;x\n1\t2\n3\t4\n") == "\t"
+
+
+# --- the residential premises template as the generator writes it (openpyxl) ----------------------------------
+
+from generator.headers import RESIDENTIAL_HEADER, RESIDENTIAL_SHEET  # noqa: E402
+
+PREMISE_ROWS = [
+    ["г. Екатеринбург, ул. Ленина, д. 1", "1", "1", "Отдельная квартира", 36.7, 20.1, "66:41:0218860:182", "Да"],
+    ["г. Екатеринбург, ул. Ленина, д. 1", "2", "1", "Отдельная квартира", 41.2, 25.0, None, "Да"],
+    ["г. Екатеринбург, ул. Ленина, д. 1", "3", "1", "Отдельная квартира", 52.9, 31.4, None, "Нет"],
+]
+
+
+def openpyxl_workbook(sheets: dict[str, list[list]]) -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def without_column(rows: list[list], index: int) -> list[list]:
+    return [row[:index] + row[index + 1:] for row in rows]
+
+
+def test_premises_template_without_premise_number_is_rejected_not_read_as_houses():
+    number = RESIDENTIAL_HEADER[0].index("Номер помещения*")
+    data = openpyxl_workbook({RESIDENTIAL_SHEET: without_column(RESIDENTIAL_HEADER + PREMISE_ROWS, number)})
+    [sheet] = read_xlsx(data, "houses.xlsx")
+    assert (sheet.kind, sheet.status) == ("gis_residential_premises", "rejected")
+    assert sheet.reason == "нет обязательного столбца «Номер помещения»"
+    assert sheet.rejected_rows == [(2, sheet.reason), (3, sheet.reason), (4, sheet.reason)]
+    assert sheet.source_rows == [] and sheet.columns == {}
+
+
+def test_several_missing_required_columns_are_all_named():
+    data = openpyxl_workbook({RESIDENTIAL_SHEET: without_column(without_column(RESIDENTIAL_HEADER + PREMISE_ROWS, 1), 0)})
+    [sheet] = read_xlsx(data, "houses.xlsx")
+    assert sheet.reason == ("нет обязательных столбцов «Адрес МКД, в котором расположено жилое помещение», "
+                            "«Номер помещения»")
+
+
+def with_number_twice(second: list) -> list[list]:
+    header = [RESIDENTIAL_HEADER[0] + ["Номер помещения"]]
+    return header + [row + [value] for row, value in zip(PREMISE_ROWS, second)]
+
+
+def test_required_header_twice_with_the_same_values_loads_once_with_a_note():
+    data = openpyxl_workbook({RESIDENTIAL_SHEET: with_number_twice([1, "2", " 3 "])})
+    [sheet] = read_xlsx(data, "houses.xlsx")
+    assert sheet.status == "parsed"
+    assert sheet.source_rows == [2, 3, 4] and sheet.rejected_rows == []
+    assert sheet.columns["premise_number"] == ["1", "2", "3"]
+    assert sheet.reason == "столбец «Номер помещения» указан дважды: значения совпадают, загружены один раз"
+
+
+def test_required_header_twice_with_different_values_quarantines_those_rows():
+    data = openpyxl_workbook({RESIDENTIAL_SHEET: with_number_twice(["1", "20", None])})
+    [sheet] = read_xlsx(data, "houses.xlsx")
+    reason = "столбец «Номер помещения» указан дважды с разными значениями"
+    assert sheet.status == "parsed"
+    assert sheet.source_rows == [2]
+    assert sheet.columns["premise_number"] == ["1"]
+    assert sheet.columns["total_area"] == ["36.7"]
+    assert sheet.rejected_rows == [(3, reason), (4, reason)]
+    assert sheet.rows_read == 3
+    assert "в карантин (2)" in sheet.reason
+
+
+def test_csv_with_required_header_twice():
+    header = ";".join(RESIDENTIAL_HEADER[0] + ["Номер помещения"]).replace("\n", " ")
+    lines = [header, "ул. Ленина, д. 1;1;1;Отдельная квартира;36,7;20,1;;Да;1",
+             "ул. Ленина, д. 1;2;1;Отдельная квартира;41,2;25;;Да;2А"]
+    sheet = read_csv("\r\n".join(lines).encode("cp1251"), "Жилые помещения.csv")
+    assert sheet.source_rows == [2]
+    assert sheet.rejected_rows == [(3, "столбец «Номер помещения» указан дважды с разными значениями")]
