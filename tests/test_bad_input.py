@@ -11,7 +11,17 @@ import xlsxwriter
 
 from conftest import CONFORMANCE
 from flows.pipeline import run_pipeline
+from generator.headers import RESIDENTIAL_HEADER, RESIDENTIAL_SHEET
 from transforms.landing.archive import MEMBERS_PER_UNIT
+
+class ReportFixture(dict):
+    """The load report by (source_file, source_sheet), with the quarantine and the status column's comment."""
+
+    def __init__(self, rows: dict, quarantine: list[tuple], status_comment: str | None):
+        super().__init__(rows)
+        self.quarantine = quarantine
+        self.status_comment = status_comment
+
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
@@ -29,6 +39,28 @@ def _xlsx_without_premise_number() -> bytes:
     return buffer.getvalue()
 
 
+def _premises_xlsx(header: list, rows: list[list]) -> bytes:
+    """The residential premises template as the generator writes its header, written with openpyxl."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = RESIDENTIAL_SHEET
+    for row in [header, *rows]:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+PREMISES = [
+    ["г. Екатеринбург, ул. Ленина, д. 1", "1", "1", "Отдельная квартира", 36.7, 20.1, "66:41:0218860:182", "Да"],
+    ["г. Екатеринбург, ул. Ленина, д. 1", "2", "1", "Отдельная квартира", 41.2, 25.0, None, "Да"],
+    ["г. Екатеринбург, ул. Ленина, д. 1", "3", "1", "Отдельная квартира", 52.9, 31.4, None, "Нет"],
+]
+NUMBER = RESIDENTIAL_HEADER[0].index("Номер помещения*")
+
+
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     landing = tmp_path_factory.mktemp("bad") / "landing"
@@ -40,6 +72,14 @@ def report(tmp_path_factory):
     (bad / "not_really.xml").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00binary")
     (bad / "bomb.xml").write_bytes(BILLION_LAUGHS)
     (bad / "no_number.xlsx").write_bytes(_xlsx_without_premise_number())
+    (bad / "template_no_number.xlsx").write_bytes(_premises_xlsx(
+        RESIDENTIAL_HEADER[0][:NUMBER] + RESIDENTIAL_HEADER[0][NUMBER + 1:],
+        [row[:NUMBER] + row[NUMBER + 1:] for row in PREMISES]))
+    (bad / "number_twice_same.xlsx").write_bytes(_premises_xlsx(
+        RESIDENTIAL_HEADER[0] + ["Номер помещения"], [row + [row[NUMBER]] for row in PREMISES]))
+    (bad / "number_twice_differs.xlsx").write_bytes(_premises_xlsx(
+        RESIDENTIAL_HEADER[0] + ["Номер помещения"], [row + [n] for row, n in zip(PREMISES, ["1", "2А", "3"])]))
+    (bad / "extract.xml.p7s").write_bytes(b"0\x82\x01\x00" + bytes(range(252)))
     (bad / "utf16.csv").write_bytes("Адрес дома;Номер ПУ в ГИС ЖКХ\nул. Ленина;1\n".encode("utf-16"))
     with zipfile.ZipFile(bad / "evil.zip", "w") as archive:
         archive.writestr("../../evil.csv", "Адрес дома;Номер ПУ в ГИС ЖКХ\n")
@@ -56,7 +96,12 @@ def report(tmp_path_factory):
         rows = con.execute(
             "SELECT source_file, source_sheet, status, reason, rows_read, rows_loaded, rows_quarantined FROM quality.load_report"
         ).fetchall()
-        yield {(r[0], r[1]): r[2:] for r in rows}
+        quarantine = con.execute("SELECT source_file, source_row, reason FROM quality.quarantine ORDER BY ALL").fetchall()
+        status_comment = con.execute(
+            "SELECT comment FROM duckdb_columns() WHERE schema_name = 'quality' AND table_name = 'load_report' "
+            "AND column_name = 'status'"
+        ).fetchone()[0]
+        yield ReportFixture({(r[0], r[1]): r[2:] for r in rows}, quarantine, status_comment)
 
 
 @pytest.mark.parametrize(
@@ -88,3 +133,32 @@ def test_sheet_without_required_column_quarantines_its_rows(report):
 def test_good_files_are_unaffected(report):
     assert report[("gis/houses_uo_2024-12.xlsx", "Жилые помещения")][2:] == (53, 53, 0)
     assert all(v[2] == v[3] + v[4] for v in report.values())
+
+
+def test_premises_template_without_premise_number_is_rejected_not_loaded_as_houses(report):
+    reason = "нет обязательного столбца «Номер помещения»"
+    assert report[("bad/template_no_number.xlsx", RESIDENTIAL_SHEET)] == ("rejected", reason, 3, 0, 3)
+    assert [q for q in report.quarantine if q[0] == "bad/template_no_number.xlsx"] == [
+        ("bad/template_no_number.xlsx", row, reason) for row in (2, 3, 4)]
+
+
+def test_required_header_twice_with_the_same_values_loads_once(report):
+    status, reason, *counts = report[("bad/number_twice_same.xlsx", RESIDENTIAL_SHEET)]
+    assert (status, counts) == ("loaded", [3, 3, 0])
+    assert "указан дважды" in reason
+
+
+def test_required_header_twice_with_different_values_is_partial(report):
+    status, reason, *counts = report[("bad/number_twice_differs.xlsx", RESIDENTIAL_SHEET)]
+    assert (status, counts) == ("partial", [3, 2, 1])
+    assert [q for q in report.quarantine if q[0] == "bad/number_twice_differs.xlsx"] == [
+        ("bad/number_twice_differs.xlsx", 3, "столбец «Номер помещения» указан дважды с разными значениями")]
+
+
+def test_signatures_are_listed_as_signatures_with_no_rows(report):
+    assert report[("bad/extract.xml.p7s", None)][0::2] == ("signature", 0, 0)
+    signatures = {k: v for k, v in report.items() if k[0].endswith(".sig")}
+    assert signatures  # the conformance EGRN batch carries detached «.sig» files
+    assert {v[0] for v in signatures.values()} == {"signature"}
+    assert {v[2:] for v in signatures.values()} == {(0, 0, 0)}
+    assert "signature" in report.status_comment
