@@ -6,6 +6,7 @@ import io
 import pytest
 import xlsxwriter
 
+from generator.headers import RESIDENTIAL_HEADER, RESIDENTIAL_SHEET
 from transforms.parse.spreadsheet import (
     UnreadableFile, cell_text, decode_text, looks_like_xlsx, read_csv, read_xlsx, sniff_delimiter,
 )
@@ -129,8 +130,6 @@ def test_sniff_delimiter_prefers_the_delimiter_every_line_agrees_on():
 
 
 # --- the residential premises template as the generator writes it (openpyxl) ----------------------------------
-
-from generator.headers import RESIDENTIAL_HEADER, RESIDENTIAL_SHEET  # noqa: E402
 
 PREMISE_ROWS = [
     ["г. Екатеринбург, ул. Ленина, д. 1", "1", "1", "Отдельная квартира", 36.7, 20.1, "66:41:0218860:182", "Да"],

@@ -4,6 +4,10 @@ Real templates differ in case, ё/е, line breaks, repeated spaces, a trailing `
 letters and long instruction tails ("… Обязательно для заполнения, если …"). A header may span up to
 four rows: group headers above sub-headers, where a group cell stands only above the first column
 of its span. Several columns may share a sub-header text under different group headers.
+
+The kind of a sheet is only ever one whose signature columns (headers no other template has) are
+present, so a template that lacks a required column is reported as that kind, never read as another.
+A required header given twice is reported (`HeaderMatch.duplicates`); spreadsheet.py compares the copies.
 """
 
 from __future__ import annotations
