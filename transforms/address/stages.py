@@ -123,8 +123,8 @@ def clean_passes() -> list[tuple[str, str]]:
     settlements = "|".join(sorted(SETTLEMENT_WORDS, key=len, reverse=True))
     regions = "|".join(sorted(REGION_DISTRICT_WORDS, key=len, reverse=True))
     korpus_stroenie = "корпус|корп|кор|к|строение|стр|с|литера|литер|лит"
-    # a building-level number: `14`, `14а`, `14 а`, `14/2`, `52/1б`
-    house = f"[0-9]+ ?[{LETTERS}]?(?:/[0-9]+[{LETTERS}]?)?"
+    # a building-level number: `14`, `14а`, `14/2`, `52/1б` (a letter only attached: `к. 1 и 2` is a list)
+    house = f"[0-9]+[{LETTERS}]?(?:/[0-9]+[{LETTERS}]?)?"
     # a comma before a building-level word that continues a part: `д. 13 кв. 7`, `пом.I`, `д. 25 лит. А`
     # (a letter value needs a dot or space before it: `Коми респ` is not `ком. и`). Run twice: a letter
     # value takes the space after it, which the next word (`литер А кв. 3`) needs; the comma goes in
@@ -157,7 +157,9 @@ def clean_passes() -> list[tuple[str, str]]:
         # a house with its flat after a space or a spaced dash, no flat word: `д.14 10`, `д. 8 - 47`,
         # `14а -10`. A dash without spaces is not read so: registries write double house numbers that way
         # (`д. 16-18`, `д. 21-23`)
-        (f"(?i)(^|, ?)((?:дом|д)\\.? ?)?({house})(?: +-? *| *- +)([0-9]+)$", "\\1\\2\\3, кв \\4"),
+        # (also after a korpus or stroenie: `д. 14 к. 2 - 10`)
+        (f"(?i)(^ ?|, ?)((?:дом|д|корпус|корп|к|строение|стр)\\.? ?)?({house})(?: +-? *| *- +)([0-9]+)$",
+         "\\1\\2\\3, кв \\4"),
         # a street type inside a settlement part: `г Екатеринбург ул Ольховская`
         (f"([а-яё]{{2}}) ({streets})\\.? ([А-ЯЁ0-9])", "\\1, \\2 \\3"),
         # a settlement type after a district or region in one part: `Хабаровский р-н с. Калинка`
