@@ -259,11 +259,15 @@ def print_accuracy(baseline: str | None) -> None:
                 continue
             print(f"{name:28s} {now[name]['rows']:5d} {metric:>10s} "
                   + (f"{cell(before, name, metric):>7s} " if before else "") + f"{cell(now, name, metric):>7s}")
-    print("\nhousehold notations (house / flat):")
+    print("\nhousehold notations (house / building / flat):")
+
+    def trio(f):
+        return f"{f['house']:.2f} / {f['building']:.2f} / {f['flat']:.2f}"
+
     for notation, figures in now["household_addresses.csv"]["by_notation"].items():
         was = before["household_addresses.csv"]["by_notation"].get(notation) if before else None
-        was_text = f"{was['house']:.2f} / {was['flat']:.2f} -> " if was else ""
-        print(f"  {notation:22s} {figures['rows']:4d} rows  {was_text}{figures['house']:.2f} / {figures['flat']:.2f}")
+        was_text = f"{trio(was)} -> " if was else ""
+        print(f"  {notation:22s} {figures['rows']:4d} rows  {was_text}{trio(figures)}")
 
 
 def main() -> None:
