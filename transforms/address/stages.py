@@ -28,6 +28,10 @@ Decisions (CONTRACT §1 leaves them open):
   settlement part is the settlement and a second one fills the street slot (`г. Екатеринбург, снт. Медный`);
 - a room written after a flat (`кв. 28, комн. 1`) is reported as `room` (not a contract column); a room
   alone is the premise (`premise_type` `ком`);
+- household notations: a house then a bare number after a space or spaced dash is house and flat
+  (`д.14 10`, `д. 8 - 47`; an unspaced `16-18` is a double house number); `кв./оф.`, `корп./стр.` keep the
+  first word; `Дом: 24;` colons and bracketed notes (`Квартира (офис)`) go; entrances and floors are dropped;
+  a settlement type after a capitalised name or a district word starts a new part (`Хабаровский р-н с. Калинка`);
 - house/premise numbers: upper-case, no spaces/hyphens/dots/`№`, leading zeros dropped, Latin look-alikes
   in Cyrillic, letters where written (`Н1` stays `Н1`), Roman numerals kept (`I`); `premise_number_key`
   folds the rest.
