@@ -2,6 +2,11 @@
 alternative (a per-row Python regex loop).
 
     .venv/bin/python benchmarks/bench_address.py [--n 500000] [--loop-n 50000]
+    .venv/bin/python benchmarks/bench_address.py --accuracy-only [--baseline REV]
+
+`--accuracy-only` skips the timing and prints house / building / flat accuracy on the hand-checked real
+samples (tests/fixtures/address/real_addresses.csv, household_addresses.csv), per household notation too;
+with `--baseline REV` (a git revision, e.g. `main`) the same figures for the parser at REV, side by side.
 
 Input: premise-level addresses built from the 10,537 real Reforma Ekaterinburg house addresses
 (tests/fixtures/address), each written in one of three real styles (Reforma, EGRN `readable_address`,
@@ -26,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 FIXTURE = ROOT / "tests" / "fixtures" / "address" / "reforma_ekaterinburg_addresses.csv.gz"
+ACCURACY_FILES = ("real_addresses.csv", "household_addresses.csv")
 
 
 def house_addresses() -> list[str]:
@@ -195,13 +201,92 @@ def run_mode(mode: str, n: int, data: str) -> dict:
             "peak_rss_mb": rss_after / 1024, "peak_rss_before_mb": rss_before / 1024, "sample": sample}
 
 
+# --- accuracy on real addresses -------------------------------------------------------------------------
+
+
+def accuracy_figures(code_root: Path) -> dict:
+    """Scores of the parser found under `code_root` on the real samples of this checkout."""
+    import importlib.util
+
+    sys.path.insert(0, str(code_root))
+    from transforms.address.parse import parse_addresses
+
+    # the scorer of this checkout, whatever revision the parser comes from
+    spec = importlib.util.spec_from_file_location("address_accuracy", ROOT / "transforms" / "address" / "accuracy.py")
+    accuracy = importlib.util.module_from_spec(spec)
+    sys.modules["address_accuracy"] = accuracy
+    spec.loader.exec_module(accuracy)
+    load_expected, score = accuracy.load_expected, accuracy.score
+
+    out = {}
+    for name in ACCURACY_FILES:
+        expected = load_expected(ROOT / "tests" / "fixtures" / "address" / name)
+        s = score(expected, parse_addresses(expected["input"].tolist()))
+        out[name] = {"rows": s.rows, "house": s.house, "building": s.building, "flat": s.flat,
+                     "district": s.district, "settlement": s.settlement,
+                     "by_notation": s.by_notation if name == "household_addresses.csv" else {}}
+    return out
+
+
+def _baseline_figures(rev: str) -> dict:
+    """Accuracy of the parser at git revision `rev` (its transforms/ in a temporary directory)."""
+    import tarfile
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", rev, "transforms"],
+                                 capture_output=True, check=True).stdout
+        with tarfile.open(fileobj=__import__("io").BytesIO(archive)) as tar:
+            tar.extractall(tmp, filter="data")
+        out = subprocess.run([sys.executable, __file__, "--accuracy-json", tmp],
+                             capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def print_accuracy(baseline: str | None) -> None:
+    now = accuracy_figures(ROOT)
+    before = _baseline_figures(baseline) if baseline else None
+
+    def cell(figures, name, metric):
+        value = figures[name][metric] if figures else None
+        return "   -  " if value is None else f"{value:6.3f}"
+
+    head = f"{'sample':28s} {'rows':>5s} {'metric':>10s} " + (f"{'before':>7s} " if before else "") + f"{'after':>7s}"
+    print(head)
+    for name in ACCURACY_FILES:
+        for metric in ("house", "building", "flat", "district", "settlement"):
+            if now[name][metric] is None:
+                continue
+            print(f"{name:28s} {now[name]['rows']:5d} {metric:>10s} "
+                  + (f"{cell(before, name, metric):>7s} " if before else "") + f"{cell(now, name, metric):>7s}")
+    print("\nhousehold notations (house / building / flat):")
+
+    def trio(f):
+        return f"{f['house']:.2f} / {f['building']:.2f} / {f['flat']:.2f}"
+
+    for notation, figures in now["household_addresses.csv"]["by_notation"].items():
+        was = before["household_addresses.csv"]["by_notation"].get(notation) if before else None
+        was_text = f"{trio(was)} -> " if was else ""
+        print(f"  {notation:22s} {figures['rows']:4d} rows  {was_text}{trio(figures)}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
+    ap.add_argument("--accuracy-only", action="store_true",
+                    help="print accuracy on the real address samples instead of timing")
+    ap.add_argument("--baseline", help="with --accuracy-only: also score the parser at this git revision")
+    ap.add_argument("--accuracy-json", help=argparse.SUPPRESS)
     ap.add_argument("--n", type=int, default=500_000)
     ap.add_argument("--loop-n", type=int, default=50_000)
     ap.add_argument("--mode")
     ap.add_argument("--data", default="premises")
     args = ap.parse_args()
+    if args.accuracy_json:
+        print(json.dumps(accuracy_figures(Path(args.accuracy_json)), ensure_ascii=False))
+        return
+    if args.accuracy_only:
+        print_accuracy(args.baseline)
+        return
     if args.mode:
         print(json.dumps(run_mode(args.mode, args.n, args.data), ensure_ascii=False))
         return

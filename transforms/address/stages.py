@@ -28,6 +28,10 @@ Decisions (CONTRACT §1 leaves them open):
   settlement part is the settlement and a second one fills the street slot (`г. Екатеринбург, снт. Медный`);
 - a room written after a flat (`кв. 28, комн. 1`) is reported as `room` (not a contract column); a room
   alone is the premise (`premise_type` `ком`);
+- household notations: a house then a bare number after a space or spaced dash is house and flat
+  (`д.14 10`, `д. 8 - 47`; an unspaced `16-18` is a double house number); `кв./оф.`, `корп./стр.` keep the
+  first word; `Дом: 24;` colons and bracketed notes (`Квартира (офис)`) go; entrances and floors are dropped;
+  a settlement type after a capitalised name or a district word starts a new part (`Хабаровский р-н с. Калинка`);
 - house/premise numbers: upper-case, no spaces/hyphens/dots/`№`, leading zeros dropped, Latin look-alikes
   in Cyrillic, letters where written (`Н1` stays `Н1`), Roman numerals kept (`I`); `premise_number_key`
   folds the rest.
@@ -104,28 +108,71 @@ class Stage:
         return f"{self.name} AS {hint}({self.select})"
 
 
+# Settlement types that may follow a district (or a region) in the same comma part, lower-case as written
+# there (`Хабаровский р-н с. Калинка`, `городской округ город Екатеринбург поселок Шабровский`).
+SETTLEMENT_WORDS = ("г", "город", "п", "пос", "поселок", "посёлок", "пгт", "рп", "с", "село", "д", "дер",
+                    "деревня", "ст-ца", "станица", "х", "хутор", "снт", "ст", "станция")
+REGION_DISTRICT_WORDS = ("край", "обл", "область", "р-н", "район")
+# Parts that name no address object: entrance and floor (`подъезд 2`, `3 подъезд`, `эт. 5`).
+DROPPED_RE = ("(?i)(^|[ ,])(подъезд|под|этаж|эт)\\.? ?[0-9]+|(^|,) ?[0-9]+ ?-?й? (подъезд|этаж)"
+              "|(^|[ ,])(корпус|корп|к|строение|стр|литер|лит)\\.? нет([ ,]|$)")
+
+
 def clean_passes() -> list[tuple[str, str]]:
     """The cleaning rewrites, in order, as (RE2 pattern, rewrite)."""
     # Alternatives are listed longest first: RE2 takes the first one that fits (`кв` must not be read as `к`).
     markers = "|".join(sorted(MARKERS, key=len, reverse=True))
     glued = "|".join(sorted(GLUED_MARKERS, key=len, reverse=True))
     streets = "|".join(sorted(STREET_WORDS, key=len, reverse=True))
-    korpus_stroenie = "корпус|корп|кор|к|строение|стр|с"
+    settlements = "|".join(sorted(SETTLEMENT_WORDS, key=len, reverse=True))
+    regions = "|".join(sorted(REGION_DISTRICT_WORDS, key=len, reverse=True))
+    korpus_stroenie = "корпус|корп|кор|к|строение|стр|с|литера|литер|лит"
+    # a building-level number: `14`, `14а`, `14/2`, `52/1б` (a letter only attached: `к. 1 и 2` is a list)
+    house = f"[0-9]+[{LETTERS}]?(?:/[0-9]+[{LETTERS}]?)?"
+    # a comma before a building-level word that continues a part: `д. 13 кв. 7`, `пом.I`, `д. 25 лит. А`
+    # (a letter value needs a dot or space before it: `Коми респ` is not `ком. и`). Run twice: a letter
+    # value takes the space after it, which the next word (`литер А кв. 3`) needs; the comma goes in
+    # without a space so that the second run does not take the first word again.
+    marker_comma = (f"(?i) +({markers})\\.? ?([0-9]|[IVX]+(?:[ ,]|$))"
+                    f"| +({markers})(?:\\. ?| )([{LETTERS}][0-9]?(?:[ ,]|$))", ",\\1\\3 \\2\\4")
     # Where one pass holds several rules as alternatives, unmatched groups rewrite to '', so one rewrite
     # string serves them all. (Cleaning runs once per distinct part text, so it is cheap either way.)
     return [
-        # odd spaces, `№`, notes in brackets («(дубль 1)», cut by a comma: «(Цветаевой») → one space
-        (f"(?:[{EXOTIC_SPACES}№#)]|\\([^)]*(?:\\)|$))+| {{2,}}", " "),
+        # odd spaces, `№`, key-value colons (`Дом: 24`), notes in brackets («(дубль 1)», «Квартира (офис)»,
+        # cut by a comma: «(Цветаевой») → one space
+        (f" *(?:[{EXOTIC_SPACES}№#:)]|\\([^)]*(?:\\)|$))+ *| {{2,}}", " "),
+        # a backslash between numbers is a slash (`д. 29\2`)
+        ("\\\\", "/"),
         # a space where a type is glued to what follows: `г.Екатеринбург`, `д.25` (not `г.о.`), `кв5`
         (f"([{LETTERS}]\\.)([{LETTERS}]{{2,}}|[0-9])|(?i:(^|[ ,])({glued}))([0-9])", "\\1\\3\\4 \\2\\5"),
-        # a comma before a building-level word that continues a part: `д. 13 кв. 7`, `пом.I`, `д. 25 лит. А`
-        # (a letter value needs a dot or space before it: `Коми респ` is not `ком. и`)
-        (f"(?i) +({markers})\\.? ?([0-9]|[IVX]+(?:[ ,]|$))| +({markers})(?:\\. ?| )([{LETTERS}](?:[ ,]|$))",
-         ", \\1\\3 \\2\\4"),
-        # korpus/stroenie glued to the house number: `5к2`, `12 стр 3`, `21 кА` (a letter only at the end)
+        # two building words for one value: the first is kept (`кв./оф. 12` flat, `корп./стр. 1` korpus);
+        # a doubled `д.д. 12` is дом
+        (f"(?i)(^|[ ,])({markers})\\.? ?/ ?(?:{markers})\\.? ?([0-9]|[{LETTERS}](?:[ ,]|$)|$)", "\\1\\2 \\3"),
+        ("(?i)(^|[ ,])д\\. ?д\\.? ?([0-9])", "\\1д. \\2"),
+        # `литерА`: the letter glued to the word (upper-case, so not the word `литера`)
+        ("(^|[ ,])([Лл]итер|[Лл]ит)\\.?([А-ЯЁ])([ ,]|$)", "\\1\\2 \\3\\4"),
+        marker_comma,
+        marker_comma,
+        # korpus/stroenie/litera glued to the house number: `5к2`, `12 стр 3`, `21 кА`, `5литер А`
+        # (a letter only at the end)
         (f"(?i)([0-9]) ?({korpus_stroenie})\\.? ?([0-9]|[{LETTERS}](?:,|$))", "\\1, \\2 \\3"),
+        # entrance, floor, `к. нет`: dropped (an empty piece is skipped)
+        (DROPPED_RE, ","),
+        # a house with its flat after a space or a spaced dash, no flat word: `д.14 10`, `д. 8 - 47`,
+        # `14а -10`. A dash without spaces is not read so: registries write double house numbers that way
+        # (`д. 16-18`, `д. 21-23`)
+        # (also after a korpus or stroenie: `д. 14 к. 2 - 10`)
+        (f"(?i)(^ ?|, ?)((?:дом|д|корпус|корп|к|строение|стр)\\.? ?)?({house})(?: +-? *| *- +)([0-9]+)$",
+         "\\1\\2\\3, кв \\4"),
         # a street type inside a settlement part: `г Екатеринбург ул Ольховская`
         (f"([а-яё]{{2}}) ({streets})\\.? ([А-ЯЁ0-9])", "\\1, \\2 \\3"),
+        # a settlement type after a district or region in one part: `Хабаровский р-н с. Калинка`
+        # (after a capitalised name or a district/region word only: `городской округ город Екатеринбург`
+        # is one name)
+        (f"([А-ЯЁ][а-яё-]+|р-н|р-он|район|обл|область|край) ({settlements})\\.? ?([А-ЯЁ])", "\\1, \\2. \\3"),
+        # a district after a region written type-last in one part: `Хабаровский край Хабаровский р-н`
+        # (after a capitalised name only: `муниципальный район Тюменский` is one part)
+        (f"([А-ЯЁ][а-яё-]+) ({regions})\\.? ([А-ЯЁ])", "\\1 \\2, \\3"),
         # Reforma noise: a stray `д.` before the city (`д. г. Екатеринбург`)
         (STRAY_D_RE, "\\1"),
     ]
