@@ -27,6 +27,14 @@ houses AS (
 match AS (
     SELECT * FROM reconciled.premise_matches
 ),
+-- The premise's house and УО: reconciled.gis_premises, the one place a premise row is given its house.
+premise_houses AS (
+    SELECT source_file, source_sheet, source_row, premise_id, gis_house_id, management_organisation
+    FROM reconciled.gis_premises
+),
+organisations AS (
+    SELECT management_organisation, management_organisation_name FROM marts.management_organisations
+),
 final AS (
     SELECT
         p.source_file,
@@ -45,7 +53,10 @@ final AS (
         m.match_reason,
         -- beyond the contract
         p.house_address,
-        m.management_organisation,            -- the УО: INN from the houses export's file name (houses_uo_<INN>_…)
+        ph.premise_id,                        -- the premise in reconciled.gis_premises (a key for joins)
+        ph.gis_house_id AS house_id,          -- the house: marts.house_management.house_id
+        ph.management_organisation,           -- the УО key: INN from the houses export's path, else its file name
+        o.management_organisation_name,       -- its name (marts.management_organisations), NULL when no source gives one
         m.house_link_method,                  -- how the house was found in EGRN: fias, building, address, street~, registry
         m.egrn_house_id,                      -- the EGRN building's cadastral number (or «адрес:…» when no extract names it)
         m.candidate_cadastral_number,         -- the number Sverka stands behind, or the best candidate for a person
@@ -55,6 +66,10 @@ final AS (
         m.registry_verdict
     FROM gis_premises AS p
     LEFT JOIN houses AS h ON h.address = p.house_address
+    LEFT JOIN premise_houses AS ph
+           ON ph.source_file = p.source_file AND ph.source_sheet IS NOT DISTINCT FROM p.source_sheet
+          AND ph.source_row = p.source_row
+    LEFT JOIN organisations AS o ON o.management_organisation = ph.management_organisation
     LEFT JOIN match AS m
            ON m.source_file = p.source_file AND m.source_sheet IS NOT DISTINCT FROM p.source_sheet
           AND m.source_row = p.source_row
