@@ -24,7 +24,7 @@ house_of_address AS (
 ),
 
 premises AS (
-    SELECT source_file, source_sheet, house_address, match_status, cadastral_number FROM marts.premises
+    SELECT house_id, match_status, cadastral_number FROM marts.premises
 ),
 
 annual_reports AS (
@@ -36,13 +36,12 @@ programme_works AS (
 ),
 
 premises_visible AS (
-    SELECT h.house_id,
-           count(*) FILTER (p.match_status IN ('confirmed', 'auto') AND p.cadastral_number IS NOT NULL)
+    SELECT house_id,
+           count(*) FILTER (match_status IN ('confirmed', 'auto') AND cadastral_number IS NOT NULL)
                AS premises_visible_in_app
-    FROM premises AS p
-    JOIN houses AS h
-        ON h.gis_export = sv_gis_export(p.source_file, p.source_sheet) AND h.house_address = p.house_address
-    GROUP BY h.house_id
+    FROM premises
+    WHERE house_id IS NOT NULL
+    GROUP BY house_id
 ),
 
 reports_in_houses AS (
@@ -155,6 +154,7 @@ final AS (
         h.house_id,
         h.management_organisation_inn,
         h.management_organisation,
+        h.management_organisation_name,
         h.municipality_oktmo,
         h.settlement,
         h.house_address,
@@ -190,6 +190,7 @@ COMMENT ON TABLE marts.house_cards IS 'Карточка дома: одна ст�
 COMMENT ON COLUMN marts.house_cards.house_id IS 'Дом (marts.house_management)';
 COMMENT ON COLUMN marts.house_cards.management_organisation_inn IS 'ИНН управляющей организации (из пути файла выгрузки домов)';
 COMMENT ON COLUMN marts.house_cards.management_organisation IS 'Управляющая организация: ИНН, а без него — имя файла выгрузки';
+COMMENT ON COLUMN marts.house_cards.management_organisation_name IS 'Name of the management organisation (marts.management_organisations); NULL when no source names it';
 COMMENT ON COLUMN marts.house_cards.municipality_oktmo IS 'ОКТМО муниципального образования (8 цифр)';
 COMMENT ON COLUMN marts.house_cards.settlement IS 'Населённый пункт';
 COMMENT ON COLUMN marts.house_cards.house_address IS 'Адрес дома, как в выгрузке ГИС ЖКХ';
