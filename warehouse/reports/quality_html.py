@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from warehouse.reports.charts import Series, bar_chart
-from warehouse.reports.quality_figures import QualityFigures
+from warehouse.reports.quality_figures import UO_NAME, QualityFigures, organisation_label
 
 NBSP = "\u00a0"
 BEFORE = Series("до сверки (номер был в ГИС ЖКХ)", "#b8c4d6")
@@ -188,7 +188,8 @@ def _cell(column: str, value) -> str:
 def _fill_rate(figures: QualityFigures) -> str:
     h = figures.headline
     orgs = figures.organisations
-    labels = ["Весь регион"] + list(orgs["Управляющая организация (ИНН)"])
+    labels = ["Весь регион"] + [organisation_label(name, str(key)) for name, key
+                                in zip(orgs[UO_NAME], orgs["Управляющая организация (ИНН)"])]
     values = [[h["fill_rate_before"], h["fill_rate_after"]]] + [
         [before, after] for before, after in zip(orgs["Заполненность до сверки, %"],
                                                  orgs["Видны в «Госуслуги.Дом» после сверки, %"])
