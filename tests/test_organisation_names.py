@@ -64,3 +64,10 @@ def test_review_queues_name_their_organisation(tmp_path):
         rows = dict(list(openpyxl.load_workbook(path)["Сводка"].iter_rows(values_only=True))[1:])
         uo = rows["Управляющая организация (ИНН или файл выгрузки)"]
         assert rows["Управляющая организация"] == (names[uo] or f"{uo} ({NOTE})")
+
+
+def test_kpi_artifact_rows_name_each_organisation(given_region):
+    from warehouse.reports.run_summary import kpi_records
+
+    names = {r["УО"]: r["Наименование УО"] for r in kpi_records(given_region) if r["Уровень"] == "УО" and r["УО"]}
+    assert names == {A: NAME_A, B: NOTE}
