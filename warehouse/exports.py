@@ -33,7 +33,7 @@ def number_format(label: str, value: float | int) -> tuple[str, float | int]:
     value to write: percentages (a label ending in «%», values 0..100) are written as fractions."""
     text = label.strip().lower()
     if text.endswith("%"):
-        return PERCENT_FORMAT, value / 100
+        return PERCENT_FORMAT, round(value / 100, 10)
     if any(word in text for word in PLAIN_WORDS):
         return PLAIN_FORMAT, value
     if isinstance(value, int):
