@@ -87,12 +87,12 @@ final AS (
 SELECT * FROM final
 ORDER BY management_organisation_inn, address, house_fias_guid;
 
-COMMENT ON TABLE marts.house_addresses IS 'Как источники ГИС ЖКХ называют дом (ИНН УО из пути файла, текст адреса, ФИАС) и какой дом marts.house_management это. Сначала дом той же УО, затем совпадение текста адреса, ключа адреса, ФИАС.';
-COMMENT ON COLUMN marts.house_addresses.management_organisation_inn IS 'ИНН из пути файла, в котором встретился адрес (NULL — путь без ИНН, например региональная программа капремонта)';
-COMMENT ON COLUMN marts.house_addresses.address IS 'Адрес дома, как он записан в источнике';
-COMMENT ON COLUMN marts.house_addresses.house_fias_guid IS 'ФИАС дома, как он записан в источнике (NULL, если источник его не содержит)';
-COMMENT ON COLUMN marts.house_addresses.house_id IS 'Дом marts.house_management; NULL — дом не найден';
-COMMENT ON COLUMN marts.house_addresses.link_method IS 'Чем найден дом: address (тот же текст адреса), address_key (тот же ключ адреса), fias (тот же ФИАС); NULL — не найден';
+COMMENT ON TABLE marts.house_addresses IS 'Every way a GIS ZhKKh source names a house (the УО INN in the file path, the address text, the FIAS GUID) and which house of marts.house_management it is: a house of the same УО first, then the same address text, address key, FIAS GUID.';
+COMMENT ON COLUMN marts.house_addresses.management_organisation_inn IS 'INN in the path of the file the address came from (NULL: a path without an INN, e.g. the regional capital-repair programme)';
+COMMENT ON COLUMN marts.house_addresses.address IS 'House address as the source writes it';
+COMMENT ON COLUMN marts.house_addresses.house_fias_guid IS 'House FIAS GUID as the source writes it (NULL when the source has none)';
+COMMENT ON COLUMN marts.house_addresses.house_id IS 'House in marts.house_management; NULL when no house was found';
+COMMENT ON COLUMN marts.house_addresses.link_method IS 'How the house was found: address (same text), address_key (same address key), fias (same FIAS GUID); NULL when not found';
 
 
 -- marts.management_organisations: one row per management organisation (УО) any GIS ZhKKh file names — by its
@@ -243,25 +243,25 @@ final AS (
 SELECT * FROM final
 ORDER BY house_id;
 
-COMMENT ON TABLE marts.house_management IS 'Одна строка на дом ГИС ЖКХ (адрес в выгрузке одной управляющей организации): кто управляет домом, его ОКТМО и ключи. УО — по ИНН в имени файла выгрузки (houses_uo_<ИНН>_…, uo_<ИНН>_export.zip), иначе по имени файла. Адрес, который называют только строки помещений, тоже даёт дом.';
-COMMENT ON COLUMN marts.house_management.house_id IS 'Номер дома в хранилище (по выгрузке и адресу); ключ для marts.house_cards, marts.owner_premise_cards, marts.house_addresses';
-COMMENT ON COLUMN marts.house_management.management_organisation_inn IS 'ИНН управляющей организации из пути файла выгрузки; NULL, если путь ИНН не содержит';
-COMMENT ON COLUMN marts.house_management.management_organisation IS 'Управляющая организация: ИНН, а без него — имя файла выгрузки без расширения';
+COMMENT ON TABLE marts.house_management IS 'One row per GIS ZhKKh house (an address in one management organisation''s export, = reconciled.gis_houses): who manages it, its OKTMO and keys. The УО is the INN in the export''s path (houses_uo_<INN>_…, uo_<INN>_export.zip), else the export file name. An address only premise rows name is a house too.';
+COMMENT ON COLUMN marts.house_management.house_id IS 'House key (by export and address, = reconciled.gis_houses.gis_house_id); joins marts.house_cards, marts.owner_premise_cards, marts.house_addresses, marts.premises';
+COMMENT ON COLUMN marts.house_management.management_organisation_inn IS 'INN of the management organisation from the export''s path; NULL when the path has none';
+COMMENT ON COLUMN marts.house_management.management_organisation IS 'УО key: the INN, else the export file name without extension (marts.management_organisations)';
 COMMENT ON COLUMN marts.house_management.management_organisation_name IS 'Name of the management organisation (marts.management_organisations); NULL when no source names it';
-COMMENT ON COLUMN marts.house_management.house_address IS 'Адрес дома, как он записан в выгрузке (столбец «Адрес»)';
-COMMENT ON COLUMN marts.house_management.house_address_key IS 'Ключ адреса для сопоставления с другими источниками: населённый пункт|улица|номер дома (sv_house_address_key, transforms/match/keys.py)';
-COMMENT ON COLUMN marts.house_management.region IS 'Субъект РФ из разобранного адреса, без типа (например «Свердловская»); NULL, если адрес его не называет';
-COMMENT ON COLUMN marts.house_management.settlement IS 'Населённый пункт из разобранного адреса, например «г. Екатеринбург»';
-COMMENT ON COLUMN marts.house_management.house_fias_guid IS 'Глобальный уникальный идентификатор дома по ФИАС из выгрузки';
-COMMENT ON COLUMN marts.house_management.building_cadastral_number IS 'Кадастровый номер здания из выгрузки ГИС ЖКХ';
-COMMENT ON COLUMN marts.house_management.oktmo IS 'Код ОКТМО дома из выгрузки, как записан';
-COMMENT ON COLUMN marts.house_management.municipality_oktmo IS 'ОКТМО муниципального образования: первые 8 цифр кода ОКТМО дома';
-COMMENT ON COLUMN marts.house_management.total_area IS 'Общая площадь здания, кв. м';
-COMMENT ON COLUMN marts.house_management.year_commissioned IS 'Год ввода в эксплуатацию';
-COMMENT ON COLUMN marts.house_management.floors IS 'Количество этажей';
-COMMENT ON COLUMN marts.house_management.premises IS 'Строк помещений (жилых и нежилых) с этим адресом дома в той же выгрузке';
-COMMENT ON COLUMN marts.house_management.residential_premises IS 'Из них жилых помещений';
-COMMENT ON COLUMN marts.house_management.gis_export IS 'Выгрузка: файл xlsx или папка CSV-файлов внутри архива выгрузки';
-COMMENT ON COLUMN marts.house_management.source_file IS 'Файл строки дома («Характеристики МКД»); NULL, если дом назван только строками помещений';
-COMMENT ON COLUMN marts.house_management.source_sheet IS 'Лист строки дома (NULL для CSV)';
-COMMENT ON COLUMN marts.house_management.source_row IS 'Номер строки дома в файле';
+COMMENT ON COLUMN marts.house_management.house_address IS 'House address as the export writes it (column «Адрес»)';
+COMMENT ON COLUMN marts.house_management.house_address_key IS 'Address key for linking other sources: settlement|street|house number (sv_house_address_key, transforms/match/keys.py)';
+COMMENT ON COLUMN marts.house_management.region IS 'Region (subject of the RF) from the parsed address, without its type (e.g. «Свердловская»); NULL when the address names none';
+COMMENT ON COLUMN marts.house_management.settlement IS 'Settlement from the parsed address, e.g. «г. Екатеринбург»';
+COMMENT ON COLUMN marts.house_management.house_fias_guid IS 'House FIAS GUID from the export';
+COMMENT ON COLUMN marts.house_management.building_cadastral_number IS 'Building cadastral number from the GIS ZhKKh export';
+COMMENT ON COLUMN marts.house_management.oktmo IS 'House OKTMO code as written in the export';
+COMMENT ON COLUMN marts.house_management.municipality_oktmo IS 'Municipality OKTMO: the first 8 digits of the house OKTMO';
+COMMENT ON COLUMN marts.house_management.total_area IS 'Total building area, m²';
+COMMENT ON COLUMN marts.house_management.year_commissioned IS 'Year the building was commissioned';
+COMMENT ON COLUMN marts.house_management.floors IS 'Number of floors';
+COMMENT ON COLUMN marts.house_management.premises IS 'Premise rows (residential and non-residential) naming this house in the same export';
+COMMENT ON COLUMN marts.house_management.residential_premises IS 'Of which residential';
+COMMENT ON COLUMN marts.house_management.gis_export IS 'The export: an xlsx file, or the folder of CSV files inside the export archive';
+COMMENT ON COLUMN marts.house_management.source_file IS 'File of the house row («Характеристики МКД»); NULL when only premise rows name the house';
+COMMENT ON COLUMN marts.house_management.source_sheet IS 'Sheet of the house row (NULL for CSV)';
+COMMENT ON COLUMN marts.house_management.source_row IS 'Row number of the house row in its file';

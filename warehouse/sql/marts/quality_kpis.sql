@@ -141,18 +141,18 @@ final AS (
 SELECT * FROM final
 ORDER BY applies_to DESC, source_file, source_sheet, source_row;
 
-COMMENT ON TABLE marts.quality_checked_rows IS 'Каждая строка источника, которую проверяют правила: показания ИПУ, платёжные документы («Разделы 1-2») и строки услуг («Разделы 3-6») — с домом, муниципалитетом, УО и замечаниями. Основа показателей marts.quality_kpis и marts.quality_flag_rates.';
-COMMENT ON COLUMN marts.quality_checked_rows.applies_to IS 'readings — показания ИПУ, bills — платёжные документы';
-COMMENT ON COLUMN marts.quality_checked_rows.row_kind IS 'reading — строка показаний, document — документ («Разделы 1-2»), line — строка услуги («Разделы 3-6»)';
-COMMENT ON COLUMN marts.quality_checked_rows.source_file IS 'Файл строки';
-COMMENT ON COLUMN marts.quality_checked_rows.source_sheet IS 'Лист строки (NULL для CSV)';
-COMMENT ON COLUMN marts.quality_checked_rows.source_row IS 'Номер строки в файле';
-COMMENT ON COLUMN marts.quality_checked_rows.house_id IS 'Дом (marts.house_management): для показания — по адресу в строке, иначе по адресу прибора учёта; для документа — по помещению его лицевого счёта; для строки услуги — по её документу; NULL — не найден';
-COMMENT ON COLUMN marts.quality_checked_rows.municipality_oktmo IS 'ОКТМО муниципального образования дома (8 цифр)';
-COMMENT ON COLUMN marts.quality_checked_rows.management_organisation IS 'УО: ИНН в пути файла строки, иначе УО дома';
-COMMENT ON COLUMN marts.quality_checked_rows.flags IS 'Коды сработавших правил (все уровни важности)';
-COMMENT ON COLUMN marts.quality_checked_rows.has_problem IS 'Есть ошибка или предупреждение (замечания info не считаются)';
-COMMENT ON COLUMN marts.quality_checked_rows.has_error IS 'Есть ошибка (severity = error)';
+COMMENT ON TABLE marts.quality_checked_rows IS 'Every source row the validation rules check (meter readings, payment documents «Разделы 1-2» and their lines «Разделы 3-6») with its house, municipality, УО and flags. The base of marts.quality_kpis and marts.quality_flag_rates.';
+COMMENT ON COLUMN marts.quality_checked_rows.applies_to IS 'readings (meter readings) or bills (payment documents)';
+COMMENT ON COLUMN marts.quality_checked_rows.row_kind IS 'reading, document («Разделы 1-2») or line («Разделы 3-6»)';
+COMMENT ON COLUMN marts.quality_checked_rows.source_file IS 'File of the row';
+COMMENT ON COLUMN marts.quality_checked_rows.source_sheet IS 'Sheet of the row (NULL for CSV)';
+COMMENT ON COLUMN marts.quality_checked_rows.source_row IS 'Row number in the file';
+COMMENT ON COLUMN marts.quality_checked_rows.house_id IS 'House (marts.house_management): a reading by its address, else its meter''s; a document by its account''s premise; a line by its document; NULL when not found';
+COMMENT ON COLUMN marts.quality_checked_rows.municipality_oktmo IS 'Municipality OKTMO of the house (8 digits)';
+COMMENT ON COLUMN marts.quality_checked_rows.management_organisation IS 'УО: the INN in the row''s file path, else the house''s УО';
+COMMENT ON COLUMN marts.quality_checked_rows.flags IS 'Codes of the rules that fired (all severities)';
+COMMENT ON COLUMN marts.quality_checked_rows.has_problem IS 'Has an error or a warning (info flags do not count)';
+COMMENT ON COLUMN marts.quality_checked_rows.has_error IS 'Has an error (severity = error)';
 
 
 CREATE OR REPLACE TABLE marts.quality_kpis AS
@@ -469,11 +469,11 @@ SELECT * FROM final
 ORDER BY CASE level WHEN 'region' THEN 0 WHEN 'municipality' THEN 1 ELSE 2 END,
          municipality_oktmo NULLS LAST, management_organisation NULLS LAST;
 
-COMMENT ON TABLE marts.quality_kpis IS 'Показатели качества данных для жилищной инспекции: одна строка на регион (level = region), муниципальное образование (municipality, по ОКТМО) и управляющую организацию (management_organisation). Строка источника относится к УО своего файла (ИНН в пути), иначе к УО своего дома, и к муниципалитету своего дома.';
-COMMENT ON COLUMN marts.quality_kpis.level IS 'Уровень: region — весь регион, municipality — муниципальное образование, management_organisation — управляющая организация';
-COMMENT ON COLUMN marts.quality_kpis.municipality_oktmo IS 'ОКТМО муниципального образования (8 цифр) на уровне municipality; NULL на других уровнях и для домов без ОКТМО';
-COMMENT ON COLUMN marts.quality_kpis.management_organisation IS 'Управляющая организация на уровне management_organisation: ИНН, а без него — имя файла выгрузки; NULL — не определена';
-COMMENT ON COLUMN marts.quality_kpis.management_organisation_inn IS 'ИНН управляющей организации, если известен';
+COMMENT ON TABLE marts.quality_kpis IS 'Data-quality KPIs for the housing inspectorate: one row for the region (level = region), each municipality (municipality, by OKTMO) and each management organisation (management_organisation). A source row belongs to the УО of its file (INN in the path), else to the УО of its house, and to its house''s municipality.';
+COMMENT ON COLUMN marts.quality_kpis.level IS 'region, municipality or management_organisation';
+COMMENT ON COLUMN marts.quality_kpis.municipality_oktmo IS 'Municipality OKTMO (8 digits) at level municipality; NULL at other levels and for houses without OKTMO';
+COMMENT ON COLUMN marts.quality_kpis.management_organisation IS 'УО key at level management_organisation: the INN, else the export file name; NULL when unknown';
+COMMENT ON COLUMN marts.quality_kpis.management_organisation_inn IS 'INN of the management organisation, when known';
 COMMENT ON COLUMN marts.quality_kpis.management_organisation_name IS 'Name of the management organisation at level management_organisation (marts.management_organisations); NULL when no source names it';
 COMMENT ON COLUMN marts.quality_kpis.accounts IS 'Personal accounts (marts.accounts) of the group: the УО of the accounts file, else of a premise the account pays for';
 COMMENT ON COLUMN marts.quality_kpis.accounts_on_cards IS 'Accounts that pay for a GIS premise of the group (marts.premise_accounts): the accounts owner cards show';
@@ -481,33 +481,33 @@ COMMENT ON COLUMN marts.quality_kpis.meters_on_cards IS 'Meters of those account
 COMMENT ON COLUMN marts.quality_kpis.meters_overdue_on_cards IS 'Of meters_on_cards, those overdue for verification on the as-of date';
 COMMENT ON COLUMN marts.quality_kpis.bills IS 'Payment documents that count (marts.bills) of the group: the УО of the file, else of a premise the account pays for';
 COMMENT ON COLUMN marts.quality_kpis.bills_on_cards IS 'Payment documents of accounts that pay for a GIS premise of the group: the documents owner cards show';
-COMMENT ON COLUMN marts.quality_kpis.premises IS 'Помещений в ГИС ЖКХ (строк marts.premises)';
-COMMENT ON COLUMN marts.quality_kpis.premises_with_registry_number IS 'Помещений, у которых в ГИС ЖКХ был кадастровый номер до сверки';
-COMMENT ON COLUMN marts.quality_kpis.fill_rate_before IS 'Заполненность кадастровых номеров до сверки: premises_with_registry_number / premises (0..1)';
-COMMENT ON COLUMN marts.quality_kpis.premises_visible IS 'Помещений со статусом confirmed или auto: их собственники видят помещение в «Госуслуги.Дом» (auto — после записи найденного номера в ГИС ЖКХ)';
-COMMENT ON COLUMN marts.quality_kpis.fill_rate_after IS 'Заполненность после сверки: premises_visible / premises (0..1)';
-COMMENT ON COLUMN marts.quality_kpis.review_backlog IS 'Помещений на ручной проверке (review)';
-COMMENT ON COLUMN marts.quality_kpis.conflict_backlog IS 'Помещений, где номер в ГИС ЖКХ противоречит ЕГРН (conflict)';
-COMMENT ON COLUMN marts.quality_kpis.unmatched IS 'Помещений, не найденных в ЕГРН (unmatched)';
-COMMENT ON COLUMN marts.quality_kpis.not_reconciled IS 'Помещений без результата сверки (например, дом не сопоставлен)';
-COMMENT ON COLUMN marts.quality_kpis.readings IS 'Строк показаний ИПУ (загруженных)';
-COMMENT ON COLUMN marts.quality_kpis.readings_flagged IS 'Строк показаний хотя бы с одной ошибкой или предупреждением (quality.reading_flags)';
-COMMENT ON COLUMN marts.quality_kpis.readings_with_errors IS 'Строк показаний хотя бы с одной ошибкой (severity = error)';
-COMMENT ON COLUMN marts.quality_kpis.reading_flag_rate IS 'Доля строк показаний с замечаниями: readings_flagged / readings (0..1)';
-COMMENT ON COLUMN marts.quality_kpis.bill_rows IS 'Строк платёжных документов: документов («Разделы 1-2») и строк услуг («Разделы 3-6»)';
-COMMENT ON COLUMN marts.quality_kpis.bill_rows_flagged IS 'Из них хотя бы с одной ошибкой или предупреждением (quality.bill_flags)';
-COMMENT ON COLUMN marts.quality_kpis.bill_rows_with_errors IS 'Из них хотя бы с одной ошибкой (severity = error)';
-COMMENT ON COLUMN marts.quality_kpis.bill_flag_rate IS 'Доля строк платёжных документов с замечаниями: bill_rows_flagged / bill_rows (0..1)';
-COMMENT ON COLUMN marts.quality_kpis.meters IS 'Приборов учёта (marts.meters)';
-COMMENT ON COLUMN marts.quality_kpis.meters_overdue IS 'Приборов учёта с истёкшим сроком поверки на дату сверки';
-COMMENT ON COLUMN marts.quality_kpis.meters_due_soon IS 'Приборов учёта, срок поверки которых наступает в ближайшие дни (quality.validation_run.due_soon_days)';
-COMMENT ON COLUMN marts.quality_kpis.annual_report_year IS 'Год отчёта по форме 2.8, срок размещения которого (31 марта следующего года) уже прошёл на дату сверки';
-COMMENT ON COLUMN marts.quality_kpis.houses IS 'Домов (marts.house_management)';
-COMMENT ON COLUMN marts.quality_kpis.houses_report_on_time IS 'Домов, отчёт за annual_report_year по которым размещён в срок (ЖК РФ ст. 162 ч. 11)';
-COMMENT ON COLUMN marts.quality_kpis.houses_report_late IS 'Домов, отчёт по которым размещён позже срока';
-COMMENT ON COLUMN marts.quality_kpis.houses_report_missing IS 'Домов без отчёта за annual_report_year';
-COMMENT ON COLUMN marts.quality_kpis.annual_report_status IS 'on_time — все отчёты в срок, late — все размещены, но есть с опозданием, missing — по части домов отчёта нет; NULL — нет домов';
-COMMENT ON COLUMN marts.quality_kpis.quarantined_rows IS 'Строк источников в карантине (quality.quarantine) — для региона и УО файла; NULL на уровне муниципалитета';
+COMMENT ON COLUMN marts.quality_kpis.premises IS 'GIS ZhKKh premises (rows of marts.premises)';
+COMMENT ON COLUMN marts.quality_kpis.premises_with_registry_number IS 'Premises GIS ZhKKh carried a cadastral number for before reconciliation';
+COMMENT ON COLUMN marts.quality_kpis.fill_rate_before IS 'Cadastral-number fill rate before reconciliation: premises_with_registry_number / premises (0..1)';
+COMMENT ON COLUMN marts.quality_kpis.premises_visible IS 'Premises confirmed or auto: their owners see them in «Госуслуги.Дом» (auto once the found number is written back)';
+COMMENT ON COLUMN marts.quality_kpis.fill_rate_after IS 'Fill rate after reconciliation: premises_visible / premises (0..1)';
+COMMENT ON COLUMN marts.quality_kpis.review_backlog IS 'Premises awaiting a person''s decision (review)';
+COMMENT ON COLUMN marts.quality_kpis.conflict_backlog IS 'Premises whose GIS ZhKKh number contradicts EGRN (conflict)';
+COMMENT ON COLUMN marts.quality_kpis.unmatched IS 'Premises not found in EGRN (unmatched)';
+COMMENT ON COLUMN marts.quality_kpis.not_reconciled IS 'Premises without a reconciliation result (e.g. house not linked)';
+COMMENT ON COLUMN marts.quality_kpis.readings IS 'Meter reading rows loaded';
+COMMENT ON COLUMN marts.quality_kpis.readings_flagged IS 'Reading rows with at least one error or warning (quality.reading_flags)';
+COMMENT ON COLUMN marts.quality_kpis.readings_with_errors IS 'Reading rows with at least one error';
+COMMENT ON COLUMN marts.quality_kpis.reading_flag_rate IS 'Share of reading rows flagged: readings_flagged / readings (0..1)';
+COMMENT ON COLUMN marts.quality_kpis.bill_rows IS 'Payment document rows: documents («Разделы 1-2») and service lines («Разделы 3-6»)';
+COMMENT ON COLUMN marts.quality_kpis.bill_rows_flagged IS 'Of which with at least one error or warning (quality.bill_flags)';
+COMMENT ON COLUMN marts.quality_kpis.bill_rows_with_errors IS 'Of which with at least one error';
+COMMENT ON COLUMN marts.quality_kpis.bill_flag_rate IS 'Share of payment document rows flagged: bill_rows_flagged / bill_rows (0..1)';
+COMMENT ON COLUMN marts.quality_kpis.meters IS 'Meters (marts.meters) of the group: the УО of the meters file, else of the meter''s house';
+COMMENT ON COLUMN marts.quality_kpis.meters_overdue IS 'Meters overdue for verification on the as-of date';
+COMMENT ON COLUMN marts.quality_kpis.meters_due_soon IS 'Meters due for verification within quality.validation_run.due_soon_days';
+COMMENT ON COLUMN marts.quality_kpis.annual_report_year IS 'Year of the form 2.8 report whose deadline (31 March of the next year) has passed on the as-of date';
+COMMENT ON COLUMN marts.quality_kpis.houses IS 'Houses (marts.house_management)';
+COMMENT ON COLUMN marts.quality_kpis.houses_report_on_time IS 'Houses whose annual_report_year report was published on time (Housing Code art. 162 p. 11)';
+COMMENT ON COLUMN marts.quality_kpis.houses_report_late IS 'Houses whose report was published late';
+COMMENT ON COLUMN marts.quality_kpis.houses_report_missing IS 'Houses without a report for annual_report_year';
+COMMENT ON COLUMN marts.quality_kpis.annual_report_status IS 'on_time (all on time), late (all published, some late), missing (some houses have none); NULL without houses';
+COMMENT ON COLUMN marts.quality_kpis.quarantined_rows IS 'Source rows in quarantine (quality.quarantine), for the region and the УО of the file; NULL at municipality level';
 
 
 -- marts.quality_flag_rates: reading and bill flag rates by rule, at the same three levels as marts.quality_kpis.
@@ -582,15 +582,15 @@ SELECT * FROM final
 ORDER BY CASE level WHEN 'region' THEN 0 WHEN 'municipality' THEN 1 ELSE 2 END,
          municipality_oktmo NULLS LAST, management_organisation NULLS LAST, applies_to DESC, rule;
 
-COMMENT ON TABLE marts.quality_flag_rates IS 'Доля строк с замечаниями по каждому правилу проверки показаний и платёжных документов — для региона, муниципалитетов и управляющих организаций (те же уровни, что в marts.quality_kpis). Правила без срабатываний не показаны: их доля 0.';
-COMMENT ON COLUMN marts.quality_flag_rates.level IS 'Уровень: region, municipality, management_organisation';
-COMMENT ON COLUMN marts.quality_flag_rates.municipality_oktmo IS 'ОКТМО муниципального образования (8 цифр) на уровне municipality';
-COMMENT ON COLUMN marts.quality_flag_rates.management_organisation IS 'Управляющая организация на уровне management_organisation (ИНН или имя файла)';
-COMMENT ON COLUMN marts.quality_flag_rates.management_organisation_inn IS 'ИНН управляющей организации, если известен';
-COMMENT ON COLUMN marts.quality_flag_rates.applies_to IS 'readings — показания ИПУ, bills — платёжные документы';
-COMMENT ON COLUMN marts.quality_flag_rates.rule IS 'Код правила (CONTRACT.md §3), например below_previous, lines_sum_mismatch';
-COMMENT ON COLUMN marts.quality_flag_rates.severity IS 'Важность правила: error, warning, info';
-COMMENT ON COLUMN marts.quality_flag_rates.row_kind IS 'Какие строки проверяет правило: reading — показания, document — документы («Разделы 1-2»), line — строки услуг («Разделы 3-6»)';
-COMMENT ON COLUMN marts.quality_flag_rates.rows_checked IS 'Строк этого вида в группе';
-COMMENT ON COLUMN marts.quality_flag_rates.rows_flagged IS 'Строк, на которых сработало правило';
+COMMENT ON TABLE marts.quality_flag_rates IS 'Share of rows flagged by each reading and payment-document rule, for the region, municipalities and management organisations (the levels of marts.quality_kpis). Rules that flagged nothing are absent: their rate is 0.';
+COMMENT ON COLUMN marts.quality_flag_rates.level IS 'region, municipality or management_organisation';
+COMMENT ON COLUMN marts.quality_flag_rates.municipality_oktmo IS 'Municipality OKTMO (8 digits) at level municipality';
+COMMENT ON COLUMN marts.quality_flag_rates.management_organisation IS 'УО key at level management_organisation (INN or export file name)';
+COMMENT ON COLUMN marts.quality_flag_rates.management_organisation_inn IS 'INN of the management organisation, when known';
+COMMENT ON COLUMN marts.quality_flag_rates.applies_to IS 'readings (meter readings) or bills (payment documents)';
+COMMENT ON COLUMN marts.quality_flag_rates.rule IS 'Rule code (CONTRACT.md §3), e.g. below_previous, lines_sum_mismatch';
+COMMENT ON COLUMN marts.quality_flag_rates.severity IS 'Rule severity: error, warning, info';
+COMMENT ON COLUMN marts.quality_flag_rates.row_kind IS 'Rows the rule checks: reading, document («Разделы 1-2»), line («Разделы 3-6»)';
+COMMENT ON COLUMN marts.quality_flag_rates.rows_checked IS 'Rows of that kind in the group';
+COMMENT ON COLUMN marts.quality_flag_rates.rows_flagged IS 'Rows the rule flagged';
 COMMENT ON COLUMN marts.quality_flag_rates.flag_rate IS 'rows_flagged / rows_checked (0..1)';
