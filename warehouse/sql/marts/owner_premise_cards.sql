@@ -37,7 +37,7 @@ bill_lines AS (
 
 -- Each premise with its house.
 premise_houses AS (
-    SELECT p.* EXCLUDE (management_organisation, management_organisation_name), h.management_organisation_inn,
+    SELECT p.* EXCLUDE (management_organisation), h.management_organisation_inn,
            h.management_organisation, h.management_organisation_name, h.municipality_oktmo
     FROM premises AS p
     LEFT JOIN houses AS h USING (house_id)

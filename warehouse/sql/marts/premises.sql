@@ -27,14 +27,7 @@ houses AS (
 match AS (
     SELECT * FROM reconciled.premise_matches
 ),
--- The premise's house and УО: reconciled.gis_premises, the one place a premise row is given its house.
-premise_houses AS (
-    SELECT source_file, source_sheet, source_row, premise_id, gis_house_id, management_organisation
-    FROM reconciled.gis_premises
-),
-organisations AS (
-    SELECT management_organisation, management_organisation_name FROM marts.management_organisations
-),
+
 final AS (
     SELECT
         p.source_file,
@@ -53,10 +46,9 @@ final AS (
         m.match_reason,
         -- beyond the contract
         p.house_address,
-        ph.premise_id,                        -- the premise in reconciled.gis_premises (a key for joins)
-        ph.gis_house_id AS house_id,          -- the house: marts.house_management.house_id
-        ph.management_organisation,           -- the УО key: INN from the houses export's path, else its file name
-        o.management_organisation_name,       -- its name (marts.management_organisations), NULL when no source gives one
+        m.premise_id,                         -- the premise in reconciled.gis_premises (a key for joins)
+        m.gis_house_id AS house_id,           -- its house as reconciliation placed it: marts.house_management.house_id
+        m.management_organisation,            -- the УО key: INN from the houses export's path, else its file name
         m.house_link_method,                  -- how the house was found in EGRN: fias, building, address, street~, registry
         m.egrn_house_id,                      -- the EGRN building's cadastral number (or «адрес:…» when no extract names it)
         m.candidate_cadastral_number,         -- the number Sverka stands behind, or the best candidate for a person
@@ -66,10 +58,6 @@ final AS (
         m.registry_verdict
     FROM gis_premises AS p
     LEFT JOIN houses AS h ON h.address = p.house_address
-    LEFT JOIN premise_houses AS ph
-           ON ph.source_file = p.source_file AND ph.source_sheet IS NOT DISTINCT FROM p.source_sheet
-          AND ph.source_row = p.source_row
-    LEFT JOIN organisations AS o ON o.management_organisation = ph.management_organisation
     LEFT JOIN match AS m
            ON m.source_file = p.source_file AND m.source_sheet IS NOT DISTINCT FROM p.source_sheet
           AND m.source_row = p.source_row
@@ -89,10 +77,9 @@ COMMENT ON COLUMN marts.premises.match_status IS 'confirmed, auto (safe to write
 COMMENT ON COLUMN marts.premises.match_score IS 'Match confidence, 0..1';
 COMMENT ON COLUMN marts.premises.match_reason IS 'Short evidence for the decision, e.g. house=fias; number=1Н~1-Н; area 54.2~54.3';
 COMMENT ON COLUMN marts.premises.house_address IS 'House address as the premise row writes it («Адрес МКД»)';
-COMMENT ON COLUMN marts.premises.premise_id IS 'Premise key in reconciled.gis_premises; joins marts.premise_accounts';
+COMMENT ON COLUMN marts.premises.premise_id IS 'Premise key in reconciled.gis_premises (reconciled.premise_matches); joins marts.premise_accounts';
 COMMENT ON COLUMN marts.premises.house_id IS 'House of the premise (marts.house_management.house_id)';
 COMMENT ON COLUMN marts.premises.management_organisation IS 'УО key of the premise''s house: INN from the export path, else the export file name';
-COMMENT ON COLUMN marts.premises.management_organisation_name IS 'Name of the УО (marts.management_organisations); NULL when no source names it';
 COMMENT ON COLUMN marts.premises.house_link_method IS 'How the house was found in EGRN: fias, building, address, street~, registry';
 COMMENT ON COLUMN marts.premises.egrn_house_id IS 'EGRN building the house links to (its cadastral number, or «адрес:…» when no extract names it)';
 COMMENT ON COLUMN marts.premises.candidate_cadastral_number IS 'Number Sverka stands behind, or the best candidate for a person to check';
