@@ -57,8 +57,13 @@ def build_warehouse(landing: Path, warehouse: Path, as_of: dt.date = AS_OF) -> P
 CONTRACT_TABLES = {
     "marts.premises": "source_file VARCHAR, source_sheet VARCHAR, source_row BIGINT, house_address VARCHAR, "
                       "premise_number VARCHAR, premise_kind VARCHAR, registry_cadastral_number VARCHAR, "
-                      "cadastral_number VARCHAR, match_status VARCHAR",
-    "marts.meters": "meter_gis_number VARCHAR, house_address VARCHAR, verification_status VARCHAR, source_file VARCHAR",
+                      "cadastral_number VARCHAR, match_status VARCHAR, premise_id BIGINT, house_id BIGINT",
+    "marts.meters": "meter_gis_number VARCHAR, house_address VARCHAR, verification_status VARCHAR, source_file VARCHAR, "
+                    "hcs_id VARCHAR",
+    "marts.accounts": "hcs_id VARCHAR, account_number VARCHAR, source_file VARCHAR, source_sheet VARCHAR, "
+                      "source_row BIGINT",
+    "marts.bills": "hcs_id VARCHAR, period DATE, document_number VARCHAR, source_file VARCHAR, source_sheet VARCHAR, "
+                   "source_row BIGINT",
     "quality.reading_flags": "source_file VARCHAR, source_sheet VARCHAR, source_row BIGINT, rule VARCHAR, "
                              "severity VARCHAR, message VARCHAR",
     "quality.bill_flags": "source_file VARCHAR, source_sheet VARCHAR, source_row BIGINT, rule VARCHAR, "
@@ -95,8 +100,22 @@ def given(con, table: str, rows: list[dict]) -> None:
 
 
 def run_publishing_marts(con) -> None:
-    """Only the publishing marts' SQL (macros, house management, house cards, quality KPIs), in build order."""
+    """Only the publishing marts' SQL (macros, house management, house cards, quality KPIs), in build order, after
+    the GIS houses and premises of reconciliation (the given premises get their house from it)."""
+    from transforms.match.keys import register_match_functions
+    from transforms.match.models import run_model
+    from transforms.match.reconcile import GIS_ADDRESSES, parse_addresses_into
     from warehouse.marts import MARTS_DIR
 
-    for name in ("_macros.sql", "house_management.sql", "house_cards.sql", "quality_kpis.sql"):
+    register_match_functions(con, temporary=False)
+    con.execute("CREATE SCHEMA IF NOT EXISTS reconciled")
+    parse_addresses_into(con, GIS_ADDRESSES, "_gis_addresses_parsed")
+    for model in ("20_gis_houses", "21_gis_premises"):
+        run_model(con, model)
+    con.execute(
+        "UPDATE marts.premises AS p SET premise_id = g.premise_id, house_id = g.gis_house_id "
+        "FROM reconciled.gis_premises AS g WHERE g.source_file = p.source_file "
+        "AND g.source_sheet IS NOT DISTINCT FROM p.source_sheet AND g.source_row = p.source_row"
+    )
+    for name in ("_macros.sql", "house_management.sql", "premise_accounts.sql", "house_cards.sql", "quality_kpis.sql"):
         con.execute((MARTS_DIR / name).read_text(encoding="utf-8"))

@@ -71,6 +71,21 @@ def test_every_publishing_mart_and_column_has_a_comment(warehouse, table):
     assert undocumented == []
 
 
+def test_every_mart_table_and_column_has_a_comment(warehouse):
+    """Every table and every column of the marts schema of a built warehouse says what it means."""
+    tables = warehouse.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'marts'").fetchone()[0]
+    assert tables >= 15
+    untitled = warehouse.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' "
+        "AND (comment IS NULL OR length(trim(comment)) < 10) ORDER BY 1").fetchall()
+    assert untitled == []
+    undocumented = warehouse.execute(
+        "SELECT table_name || '.' || column_name FROM duckdb_columns() WHERE schema_name = 'marts' "
+        "AND (comment IS NULL OR length(trim(comment)) < 3) ORDER BY 1").fetchall()
+    assert undocumented == []
+
+
 # --- personal data ----------------------------------------------------------------------------------------------
 
 PERSONAL_COLUMN_WORDS = ("surname", "first_name", "patronymic", "snils", "passport", "birth", "payer", "ogrn",

@@ -246,8 +246,11 @@ def test_xlsx_holds_the_same_figures(report):
     figures = embedded_figures(report[0].read_text(encoding="utf-8"))
     sheets = xlsx_sheets(report[1])
     summary = {row[0]: row[1] for row in sheets["Сводка"][1:]}
-    assert summary["Заполненность кадастровых номеров до сверки, %"] == figures["headline"]["fill_rate_before"]
-    assert summary["Видны собственникам в «Госуслуги.Дом» после сверки, %"] == figures["headline"]["fill_rate_after"]
+    # percentages are written as fractions under a percent number format (tests/test_xlsx_number_formats.py)
+    assert summary["Заполненность кадастровых номеров до сверки, %"] * 100 == pytest.approx(
+        figures["headline"]["fill_rate_before"])
+    assert summary["Видны собственникам в «Госуслуги.Дом» после сверки, %"] * 100 == pytest.approx(
+        figures["headline"]["fill_rate_after"])
     assert summary["Помещений в ГИС ЖКХ"] == figures["headline"]["premises"]
     for name in ("Управляющие организации", "Правила проверки", "Главные проблемы", "Муниципалитеты"):
         header, *rows = sheets[name]
@@ -260,7 +263,8 @@ def test_xlsx_holds_the_same_figures(report):
                 if value is None:
                     assert cell == ""
                 elif isinstance(value, (int, float)):
-                    assert cell == pytest.approx(value), (name, column)
+                    shown = cell * 100 if column.endswith("%") else cell
+                    assert shown == pytest.approx(value), (name, column)
                 else:
                     assert cell == value, (name, column)
 

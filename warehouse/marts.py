@@ -1,7 +1,8 @@
 """Builds the marts (warehouse/sql/marts/*.sql) in dependency order.
 
 A mart file that reads another mart (`marts.x`) runs after the file that creates it, whatever their names;
-files whose name starts with `_` hold shared macros and run first. Ties keep name order, so the build order is
+files whose name starts with `_` hold shared macros and run first, after the house, premise and УО key macros of
+transforms/match/keys.py (stored in the warehouse: the one definition reconciliation uses too). Ties keep name order, so the build order is
 the same on every run.
 
     from warehouse.marts import build_marts
@@ -14,6 +15,8 @@ import re
 from pathlib import Path
 
 import duckdb
+
+from transforms.match.keys import register_match_functions
 
 MARTS_DIR = Path(__file__).parent / "sql" / "marts"
 
@@ -48,6 +51,7 @@ def mart_files(directory: Path = MARTS_DIR) -> list[Path]:
 def build_marts(con: duckdb.DuckDBPyConnection, directory: Path = MARTS_DIR) -> list[str]:
     """Runs every mart file on `con` in dependency order; returns their names in the order run."""
     files = mart_files(directory)
+    register_match_functions(con, temporary=False)
     for path in files:
         con.execute(path.read_text(encoding="utf-8"))
     return [f.name for f in files]

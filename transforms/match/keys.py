@@ -11,9 +11,18 @@ what matching needs on top:
     sv_house_base(house_key)      the house number alone (21К3 → 21), for extracts that drop the korpus
     sv_place_key(name)            settlement and street names folded (ё/е, «им.», ordinals, case)
     sv_street_type_key(t)         «улица» → ул, «проспект» → пр-кт (GAR short names)
+    sv_house_address_key(address) a whole house address as one key: «екатеринбург|щорса|23А» (settlement|street|
+                                  sv_house_key); NULL when no house number can be read
     sv_workbook(file, sheet)      the GIS export a row came from: the xlsx, or the folder of its CSV files
+    sv_uo_inn(path)               the УО's INN in a file's path: the first 10-digit (organisation) or 12-digit
+                                  (sole trader) number (houses_uo_<INN>_….xlsx, uo_<INN>_export.zip/…,
+                                  accounts_<INN>_….xlsx, payments/<INN>/…); NULL when the path names none
     sv_management_organisation(workbook)
-                                  the УО: the INN in the export's name (houses_uo_<INN>_…), else the file name
+                                  the УО key: its INN (sv_uo_inn), else the export's file name without extension
+
+These are the only definitions of the house, premise and УО keys: reconciliation registers them as temporary
+macros, the marts store them in the warehouse (`register_match_functions(con, temporary=False)`), so
+reconciled.* and marts.* cannot drift apart.
     sv_egrn_kind(…)               flat | nonres | common | room_in_flat | parking | unknown
 """
 
@@ -60,12 +69,18 @@ MACROS = (
     f"""CREATE OR REPLACE TEMP MACRO sv_street_type_key(t) AS
         CASE lower(trim(t, ' .')) {" ".join(f"WHEN '{k}' THEN '{v}'" for k, v in STREET_TYPES.items())}
              ELSE nullif(lower(trim(t, ' .')), '') END""",
+    """CREATE OR REPLACE TEMP MACRO sv_house_address_key(address_text) AS (
+        SELECT CASE WHEN sv_house_key(a.house, a.korpus, a.stroenie, a.litera) IS NOT NULL THEN
+            concat_ws('|', sv_place_key(a.settlement), sv_place_key(a.street),
+                      sv_house_key(a.house, a.korpus, a.stroenie, a.litera)) END
+        FROM (SELECT address_parse(address_text) AS a))""",
     """CREATE OR REPLACE TEMP MACRO sv_workbook(file, sheet) AS
         CASE WHEN sheet IS NULL AND regexp_matches(lower(file), '\\.csv$') THEN regexp_replace(file, '/[^/]*$', '')
              ELSE file END""",
+    """CREATE OR REPLACE TEMP MACRO sv_uo_inn(path) AS
+        nullif(regexp_extract(path, '(?:^|[^0-9])([0-9]{10}|[0-9]{12})(?:[^0-9]|$)', 1), '')""",
     """CREATE OR REPLACE TEMP MACRO sv_management_organisation(workbook) AS
-        coalesce(nullif(regexp_extract(workbook, '(?i)uo_?([0-9]{10}(?:[0-9]{2})?)(?:[^0-9]|$)', 1), ''),
-                 regexp_replace(regexp_extract(workbook, '[^/]*$'), '\\.(xlsx|zip|csv)$', ''))""",
+        coalesce(sv_uo_inn(workbook), regexp_replace(regexp_extract(workbook, '[^/]*$'), '\\.(xlsx|zip|csv)$', ''))""",
     f"""CREATE OR REPLACE TEMP MACRO sv_egrn_kind(parent_room, room_type_code, object_type_code, extract_root,
                                              name, apartment_type, common_property, purpose_code) AS
         CASE WHEN parent_room IS NOT NULL OR room_type_code = '205002000000' THEN 'room_in_flat'
@@ -82,8 +97,11 @@ MACROS = (
 )
 
 
-def register_match_functions(con: duckdb.DuckDBPyConnection) -> None:
-    """The address normaliser's macros and the matching keys above, as temporary macros on `con`."""
-    register_address_functions(con)
+def register_match_functions(con: duckdb.DuckDBPyConnection, *, temporary: bool = True) -> None:
+    """The address normaliser's macros and the matching keys above on `con`: temporary macros, or stored in the
+    database with `temporary=False` (the marts do, so analysts can call them)."""
+    register_address_functions(con, temporary=temporary)
     for statement in MACROS:
+        if not temporary:
+            statement = statement.replace("CREATE OR REPLACE TEMP MACRO", "CREATE OR REPLACE MACRO", 1)
         con.execute(statement)

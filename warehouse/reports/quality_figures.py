@@ -19,6 +19,22 @@ SEVERITY_RU = {"error": "ошибка", "warning": "предупреждение
 APPLIES_TO_RU = {"readings": "Показания ИПУ", "bills": "Платёжные документы"}
 REPORT_STATUS_RU = {"on_time": "в срок", "late": "с опозданием", "missing": "не размещён"}
 UNKNOWN_UO = "УО не определена"
+NO_NAME = "наименование не указано в выгрузке"
+UO_NAME = "Наименование УО"
+
+
+def organisation_names(rows: pd.DataFrame) -> list[str]:
+    """The УО's name as a source writes it (marts.management_organisations), else the Russian note that the
+    delivery names none; people read the name beside the INN."""
+    names = rows["management_organisation_name"] if "management_organisation_name" in rows else [None] * len(rows)
+    return [NO_NAME if name is None or pd.isna(name) else str(name) for name in names]
+
+
+def organisation_label(name: str, key: str) -> str:
+    """«ООО УК «Первая» (ИНН 6600000001)», or «6600000001 (наименование не указано в выгрузке)»."""
+    if name == NO_NAME:
+        return f"{key} ({NO_NAME})"
+    return f"{name} (ИНН {key})" if key.isdigit() else f"{name} ({key})"
 UNKNOWN_MUNICIPALITY = "не определено (дом не найден)"
 TOP_PROBLEMS = 10
 
@@ -170,6 +186,7 @@ def _organisations(rows: pd.DataFrame) -> pd.DataFrame:
     )
     frame = pd.DataFrame({
         "Место": range(1, len(rows) + 1),
+        UO_NAME: organisation_names(rows),
         "Управляющая организация (ИНН)": rows["management_organisation"].fillna(UNKNOWN_UO).to_numpy(),
         **_kpi_columns(rows),
         "Годовой отчёт": rows["annual_report_status"].map(lambda s: REPORT_STATUS_RU.get(s, "—")).to_numpy(),
@@ -245,7 +262,7 @@ def _annual_reports(con: duckdb.DuckDBPyConnection, report_year: int) -> pd.Data
             WHERE report_year = $year
             GROUP BY ALL
         )
-        SELECT k.management_organisation, k.houses, k.houses_report_on_time, k.houses_report_late,
+        SELECT k.management_organisation, k.management_organisation_name, k.houses, k.houses_report_on_time, k.houses_report_late,
                k.houses_report_missing, k.annual_report_status, p.first_published, p.last_published
         FROM marts.quality_kpis AS k
         LEFT JOIN published AS p USING (management_organisation)
@@ -256,6 +273,7 @@ def _annual_reports(con: duckdb.DuckDBPyConnection, report_year: int) -> pd.Data
     ).df()
     deadline = dt.date(report_year + 1, 3, 31)
     return pd.DataFrame({
+        UO_NAME: organisation_names(rows),
         "Управляющая организация (ИНН)": rows["management_organisation"].fillna(UNKNOWN_UO).to_numpy(),
         "Отчётный год": [report_year] * len(rows),
         "Срок размещения": [deadline] * len(rows),

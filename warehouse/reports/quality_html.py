@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from warehouse.reports.charts import Series, bar_chart
-from warehouse.reports.quality_figures import QualityFigures
+from warehouse.reports.quality_figures import UO_NAME, QualityFigures, organisation_label
 
 NBSP = "\u00a0"
 BEFORE = Series("до сверки (номер был в ГИС ЖКХ)", "#b8c4d6")
@@ -188,7 +188,8 @@ def _cell(column: str, value) -> str:
 def _fill_rate(figures: QualityFigures) -> str:
     h = figures.headline
     orgs = figures.organisations
-    labels = ["Весь регион"] + list(orgs["Управляющая организация (ИНН)"])
+    labels = ["Весь регион"] + [organisation_label(name, str(key)) for name, key
+                                in zip(orgs[UO_NAME], orgs["Управляющая организация (ИНН)"])]
     values = [[h["fill_rate_before"], h["fill_rate_after"]]] + [
         [before, after] for before, after in zip(orgs["Заполненность до сверки, %"],
                                                  orgs["Видны в «Госуслуги.Дом» после сверки, %"])
@@ -259,8 +260,11 @@ def _glossary(xlsx_name: str | None) -> str:
                                "однозначно (auto) — после записи найденного номера в ГИС ЖКХ."),
         ("На ручной проверке", "кандидатов несколько или связь неоднозначна: решает специалист УО."),
         ("Противоречат ЕГРН", "номер в ГИС ЖКХ принадлежит другому объекту или не существует."),
-        ("Управляющая организация", "по ИНН в имени файла выгрузки ГИС ЖКХ (houses_uo_<ИНН>_…); строки "
-                                    "без ИНН — по дому, к которому относятся."),
+        ("Управляющая организация", "по ИНН в имени файла выгрузки ГИС ЖКХ (houses_uo_<ИНН>_…, "
+                                    "uo_<ИНН>_export.zip); строки без ИНН — по дому, к которому относятся. "
+                                    "Наименование — из региональной программы капремонта (владелец специального "
+                                    "счёта домов УО); если его нет ни в одном источнике, показан ИНН с пометкой "
+                                    "«наименование не указано в выгрузке»."),
         ("Муниципальное образование", "первые 8 цифр ОКТМО дома из выгрузки ГИС ЖКХ."),
     ]
     body = "<dl>" + "".join(f"<dt><b>{escape(t)}</b></dt><dd>{escape(d)}</dd>" for t, d in items) + "</dl>"

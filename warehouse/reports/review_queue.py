@@ -2,7 +2,8 @@
 
 The УО is the one whose houses export the premise came from: its INN in the export's file name
 (`houses_uo_<INN>_….xlsx`, `uo_<INN>_export.zip`), else the file's own name (see transforms/match/keys.py,
-`sv_management_organisation`). Sheets:
+`sv_management_organisation`). The summary names the УО by its name where a source gives one
+(marts.management_organisations), else says «наименование не указано в выгрузке». Sheets:
 
     Сводка               counts by status and how to read the file
     Проверить            premises a person must decide on, with up to three candidates and their evidence
@@ -188,12 +189,26 @@ def _unmatched_rows(premises: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _summary(uo: str, premises: pd.DataFrame) -> pd.DataFrame:
+NO_NAME = "наименование не указано в выгрузке"
+
+
+def organisation_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """УО key → its name, from marts.management_organisations (empty before the marts are built)."""
+    try:
+        return dict(con.execute(
+            "SELECT management_organisation, management_organisation_name FROM marts.management_organisations "
+            "WHERE management_organisation_name IS NOT NULL").fetchall())
+    except duckdb.CatalogException:
+        return {}
+
+
+def _summary(uo: str, premises: pd.DataFrame, name: str | None = None) -> pd.DataFrame:
     counts = premises["match_status"].value_counts()
     label = {"confirmed": "подтверждено ЕГРН (ничего делать не нужно)", "auto": "найдено Сверкой — установить связь",
              "review": "проверить вручную", "conflict": "конфликт с ЕГРН — исправить номер",
              "unmatched": "не найдено в ЕГРН"}
-    rows = [{"Показатель": "Управляющая организация (ИНН или файл выгрузки)", "Значение": uo},
+    rows = [{"Показатель": "Управляющая организация", "Значение": name or f"{uo} ({NO_NAME})"},
+            {"Показатель": "Управляющая организация (ИНН или файл выгрузки)", "Значение": uo},
             {"Показатель": "Помещений в выгрузке", "Значение": int(len(premises))}]
     rows += [{"Показатель": text, "Значение": int(counts.get(status, 0))} for status, text in label.items()]
     rows.append({"Показатель": "Как работать",
@@ -212,12 +227,13 @@ def write_review_queues(con: duckdb.DuckDBPyConnection, out_dir: Path) -> list[P
     out_dir = Path(out_dir)
     premises = con.execute(PREMISES_SQL).df()
     candidates = con.execute(CANDIDATES_SQL, [MAX_CANDIDATES]).df()
+    names = organisation_names(con)
     paths = []
     for uo, group in premises.groupby("management_organisation", sort=True):
         ids = set(group["premise_id"])
         options = candidates[candidates["premise_id"].isin(ids)]
         sheets = {
-            "Сводка": _summary(str(uo), group),
+            "Сводка": _summary(str(uo), group, names.get(str(uo))),
             "Проверить": _review_rows(group, options),
             "Конфликты": _conflict_rows(group, options),
             "Установить связь": _auto_rows(group),

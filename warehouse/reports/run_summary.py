@@ -8,13 +8,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from warehouse.reports.quality_figures import REPORT_STATUS_RU, QualityFigures, percent
+from warehouse.reports.quality_figures import NO_NAME, REPORT_STATUS_RU, QualityFigures, percent
 from warehouse.reports.quality_html import fmt_int, fmt_percent
 
 KPI_COLUMNS = {
     "level": "Уровень",
     "municipality_oktmo": "ОКТМО",
     "management_organisation": "УО",
+    "management_organisation_name": "Наименование УО",
     "premises": "Помещений",
     "fill_rate_before": "До сверки, %",
     "fill_rate_after": "После сверки, %",
@@ -66,14 +67,17 @@ def summary_markdown(figures: QualityFigures, reports: list[Path], warehouse: st
 
 
 def kpi_records(con: duckdb.DuckDBPyConnection) -> list[dict]:
-    """marts.quality_kpis as table-artifact rows: Russian headers, rates in percent."""
+    """marts.quality_kpis as table-artifact rows: Russian headers, rates in percent, each УО with its name (or
+    «наименование не указано в выгрузке»)."""
     rows = con.execute(f"SELECT {', '.join(KPI_COLUMNS)} FROM marts.quality_kpis").df()
     records = []
     for row in rows.astype(object).to_dict(orient="records"):
         record = {}
         for column, title in KPI_COLUMNS.items():
             value = row[column]
-            if value is None or pd.isna(value):
+            if column == "management_organisation_name" and row["level"] == "management_organisation":
+                value = NO_NAME if value is None or pd.isna(value) else value
+            elif value is None or pd.isna(value):
                 value = None
             elif column.endswith("_rate") or column.startswith("fill_rate"):
                 value = percent(value)

@@ -56,3 +56,19 @@ final AS (
 
 SELECT * FROM final
 ORDER BY hcs_id, account_number;
+
+COMMENT ON TABLE marts.accounts IS 'One row per personal account (by Идентификатор ЖКУ, else account number), without payer data.';
+COMMENT ON COLUMN marts.accounts.hcs_id IS 'Housing-and-utility-services ID (Идентификатор ЖКУ)';
+COMMENT ON COLUMN marts.accounts.account_number IS 'Personal account number as the УО writes it';
+COMMENT ON COLUMN marts.accounts.account_type IS 'Account type as written (e.g. «ЛС УО»)';
+COMMENT ON COLUMN marts.accounts.total_area IS 'Total area the account pays for, m²';
+COMMENT ON COLUMN marts.accounts.living_area IS 'Living area, m²';
+COMMENT ON COLUMN marts.accounts.heated_area IS 'Heated area, m²';
+COMMENT ON COLUMN marts.accounts.residents IS 'Number of residents';
+COMMENT ON COLUMN marts.accounts.premises IS 'Number of premises the account lists';
+COMMENT ON COLUMN marts.accounts.house_address IS 'Address of the account''s first premise';
+COMMENT ON COLUMN marts.accounts.house_fias_guid IS 'FIAS GUID of the account''s first premise''s house';
+COMMENT ON COLUMN marts.accounts.premise_number IS 'Number of the account''s first premise, as written';
+COMMENT ON COLUMN marts.accounts.source_file IS 'File the row was read from, relative to the landing dir (inside a zip: archive.zip/inner/path)';
+COMMENT ON COLUMN marts.accounts.source_sheet IS 'Sheet the row was read from (NULL for CSV)';
+COMMENT ON COLUMN marts.accounts.source_row IS 'Row number a spreadsheet program shows for the row (CSV: 1-based physical line)';

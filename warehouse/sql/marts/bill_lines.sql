@@ -57,3 +57,25 @@ final AS (
 
 SELECT * FROM final
 ORDER BY hcs_id, period, source_file, source_sheet, source_row;
+
+COMMENT ON TABLE marts.bill_lines IS 'One row per service line of a counted payment document (marts.bills), with its rule codes.';
+COMMENT ON COLUMN marts.bill_lines.hcs_id IS 'Account (Идентификатор ЖКУ)';
+COMMENT ON COLUMN marts.bill_lines.period IS 'Billing period';
+COMMENT ON COLUMN marts.bill_lines.document_number IS 'Payment document number';
+COMMENT ON COLUMN marts.bill_lines.service IS 'Service billed';
+COMMENT ON COLUMN marts.bill_lines.unit IS 'Unit of measure';
+COMMENT ON COLUMN marts.bill_lines.volume_method_individual IS 'How the individual volume was determined (meter, norm …)';
+COMMENT ON COLUMN marts.bill_lines.volume_individual IS 'Individual consumption volume';
+COMMENT ON COLUMN marts.bill_lines.volume_method_common IS 'How the common-property volume was determined';
+COMMENT ON COLUMN marts.bill_lines.volume_common IS 'Common-property consumption volume';
+COMMENT ON COLUMN marts.bill_lines.tariff IS 'Tariff, roubles per unit';
+COMMENT ON COLUMN marts.bill_lines.charge_individual IS 'Charge for individual consumption, roubles';
+COMMENT ON COLUMN marts.bill_lines.charge_common IS 'Charge for common-property consumption, roubles';
+COMMENT ON COLUMN marts.bill_lines.charged_total IS 'Total charged for the period, roubles';
+COMMENT ON COLUMN marts.bill_lines.recalculation IS 'Recalculations, roubles';
+COMMENT ON COLUMN marts.bill_lines.benefits IS 'Benefits and subsidies, roubles';
+COMMENT ON COLUMN marts.bill_lines.payable_total IS 'Total payable for the line, roubles';
+COMMENT ON COLUMN marts.bill_lines.flags IS 'Codes of the rules flagged on the line (quality.bill_flags)';
+COMMENT ON COLUMN marts.bill_lines.source_file IS 'File the row was read from, relative to the landing dir (inside a zip: archive.zip/inner/path)';
+COMMENT ON COLUMN marts.bill_lines.source_sheet IS 'Sheet the row was read from (NULL for CSV)';
+COMMENT ON COLUMN marts.bill_lines.source_row IS 'Row number a spreadsheet program shows for the row (CSV: 1-based physical line)';

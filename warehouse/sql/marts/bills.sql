@@ -62,3 +62,28 @@ final AS (
 
 SELECT * FROM final
 ORDER BY hcs_id, period;
+
+COMMENT ON TABLE marts.bills IS 'Payment documents that count: one per account and period (the account is known, the period readable, the first document of its account and period), with the rule codes flagged on it.';
+COMMENT ON COLUMN marts.bills.hcs_id IS 'Account (Идентификатор ЖКУ)';
+COMMENT ON COLUMN marts.bills.account_number IS 'Personal account number';
+COMMENT ON COLUMN marts.bills.period IS 'Billing period (first day of the month)';
+COMMENT ON COLUMN marts.bills.document_number IS 'Payment document number';
+COMMENT ON COLUMN marts.bills.document_type IS 'Document type as written (current, corrective …)';
+COMMENT ON COLUMN marts.bills.total_area IS 'Total area billed, m²';
+COMMENT ON COLUMN marts.bills.living_area IS 'Living area, m²';
+COMMENT ON COLUMN marts.bills.heated_area IS 'Heated area, m²';
+COMMENT ON COLUMN marts.bills.residents IS 'Number of residents billed';
+COMMENT ON COLUMN marts.bills.amount_due IS 'Amount due for the period, roubles';
+COMMENT ON COLUMN marts.bills.previous_debt IS 'Debt from previous periods, roubles';
+COMMENT ON COLUMN marts.bills.advance IS 'Advance at the start of the period, roubles';
+COMMENT ON COLUMN marts.bills.paid IS 'Amount paid, roubles';
+COMMENT ON COLUMN marts.bills.total_payable IS 'Total payable including debt, roubles';
+COMMENT ON COLUMN marts.bills.capital_repair_rate IS 'Capital-repair contribution rate, roubles per m²';
+COMMENT ON COLUMN marts.bills.capital_repair_charged IS 'Capital-repair contribution charged for the period, roubles';
+COMMENT ON COLUMN marts.bills.capital_repair_payable IS 'Capital-repair contribution payable, roubles';
+COMMENT ON COLUMN marts.bills.lines_count IS 'Number of service lines of the document';
+COMMENT ON COLUMN marts.bills.lines_total IS 'Sum of the lines'' payable amounts, roubles';
+COMMENT ON COLUMN marts.bills.flags IS 'Codes of the rules flagged on the document (quality.bill_flags)';
+COMMENT ON COLUMN marts.bills.source_file IS 'File the row was read from, relative to the landing dir (inside a zip: archive.zip/inner/path)';
+COMMENT ON COLUMN marts.bills.source_sheet IS 'Sheet the row was read from (NULL for CSV)';
+COMMENT ON COLUMN marts.bills.source_row IS 'Row number a spreadsheet program shows for the row (CSV: 1-based physical line)';

@@ -24,7 +24,7 @@ house_of_address AS (
 ),
 
 premises AS (
-    SELECT source_file, source_sheet, house_address, match_status, cadastral_number FROM marts.premises
+    SELECT house_id, match_status, cadastral_number FROM marts.premises
 ),
 
 annual_reports AS (
@@ -36,13 +36,12 @@ programme_works AS (
 ),
 
 premises_visible AS (
-    SELECT h.house_id,
-           count(*) FILTER (p.match_status IN ('confirmed', 'auto') AND p.cadastral_number IS NOT NULL)
+    SELECT house_id,
+           count(*) FILTER (match_status IN ('confirmed', 'auto') AND cadastral_number IS NOT NULL)
                AS premises_visible_in_app
-    FROM premises AS p
-    JOIN houses AS h
-        ON h.gis_export = sv_gis_export(p.source_file, p.source_sheet) AND h.house_address = p.house_address
-    GROUP BY h.house_id
+    FROM premises
+    WHERE house_id IS NOT NULL
+    GROUP BY house_id
 ),
 
 reports_in_houses AS (
@@ -155,6 +154,7 @@ final AS (
         h.house_id,
         h.management_organisation_inn,
         h.management_organisation,
+        h.management_organisation_name,
         h.municipality_oktmo,
         h.settlement,
         h.house_address,
@@ -186,25 +186,26 @@ final AS (
 SELECT * FROM final
 ORDER BY house_id;
 
-COMMENT ON TABLE marts.house_cards IS 'Карточка дома: одна строка на дом marts.house_management. «Куда были потрачены деньги» — годовые отчёты управляющей организации (форма 2.8); «Как изменится ваш дом» — работы региональной программы капитального ремонта и способ формирования фонда.';
-COMMENT ON COLUMN marts.house_cards.house_id IS 'Дом (marts.house_management)';
-COMMENT ON COLUMN marts.house_cards.management_organisation_inn IS 'ИНН управляющей организации (из пути файла выгрузки домов)';
-COMMENT ON COLUMN marts.house_cards.management_organisation IS 'Управляющая организация: ИНН, а без него — имя файла выгрузки';
-COMMENT ON COLUMN marts.house_cards.municipality_oktmo IS 'ОКТМО муниципального образования (8 цифр)';
-COMMENT ON COLUMN marts.house_cards.settlement IS 'Населённый пункт';
-COMMENT ON COLUMN marts.house_cards.house_address IS 'Адрес дома, как в выгрузке ГИС ЖКХ';
-COMMENT ON COLUMN marts.house_cards.house_fias_guid IS 'ФИАС дома';
-COMMENT ON COLUMN marts.house_cards.building_cadastral_number IS 'Кадастровый номер здания из ГИС ЖКХ';
-COMMENT ON COLUMN marts.house_cards.year_commissioned IS 'Год ввода в эксплуатацию';
-COMMENT ON COLUMN marts.house_cards.floors IS 'Количество этажей';
-COMMENT ON COLUMN marts.house_cards.total_area IS 'Общая площадь здания, кв. м';
-COMMENT ON COLUMN marts.house_cards.premises IS 'Помещений дома в ГИС ЖКХ';
-COMMENT ON COLUMN marts.house_cards.premises_visible_in_app IS 'Из них видны собственникам в «Госуслуги.Дом» после сверки (статус confirmed или auto)';
-COMMENT ON COLUMN marts.house_cards.annual_reports IS '«Куда были потрачены деньги»: LIST(STRUCT(report_year, period_start, period_end, published_on — дата размещения, deadline — срок (31 марта следующего года), published_on_time, opening_advance_payments, opening_balance, opening_arrears — остатки на начало, charged_total, charged — LIST(STRUCT(category, amount)) начислено по статьям: содержание дома, текущий ремонт, услуги управления, received_total, received — LIST(STRUCT(source, amount)) получено по источникам, cash_total, closing_advance_payments, closing_balance, closing_arrears — остатки на конец)), руб.';
-COMMENT ON COLUMN marts.house_cards.latest_report_year IS 'Последний год, за который есть отчёт по форме 2.8';
-COMMENT ON COLUMN marts.house_cards.capital_repair_works IS '«Как изменится ваш дом»: LIST(STRUCT(work_type — вид работ, planned_start, planned_end — плановые месяцы начала и окончания, planned_start_year, planned_end_year, planned_cost — плановая стоимость, руб., status — planned/in_progress/deadline_passed/unknown по плановым срокам на дату сверки, status_text, fund_holder — regional_operator/special_account, note — примечание))';
-COMMENT ON COLUMN marts.house_cards.capital_repair_planned_cost IS 'Плановая стоимость всех работ дома в программе, руб.';
-COMMENT ON COLUMN marts.house_cards.next_work_start IS 'Плановое начало ближайшей ещё не начатой работы';
-COMMENT ON COLUMN marts.house_cards.fund_holder IS 'Где копятся взносы на капремонт: regional_operator (региональный оператор), special_account (специальный счёт), mixed (в программе оба), NULL — дома нет в программе';
-COMMENT ON COLUMN marts.house_cards.fund_holder_text IS 'То же словами, для собственника';
-COMMENT ON COLUMN marts.house_cards.special_account_owner IS 'Владелец специального счёта (организация), если указан в программе';
+COMMENT ON TABLE marts.house_cards IS 'House card: one row per house of marts.house_management. «Куда были потрачены деньги»: the management organisation''s annual reports (form 2.8); «Как изменится ваш дом»: the regional capital-repair programme''s works and how the repair fund is held.';
+COMMENT ON COLUMN marts.house_cards.house_id IS 'House (marts.house_management)';
+COMMENT ON COLUMN marts.house_cards.management_organisation_inn IS 'INN of the management organisation (from the houses export path)';
+COMMENT ON COLUMN marts.house_cards.management_organisation IS 'УО key: the INN, else the export file name';
+COMMENT ON COLUMN marts.house_cards.management_organisation_name IS 'Name of the management organisation (marts.management_organisations); NULL when no source names it';
+COMMENT ON COLUMN marts.house_cards.municipality_oktmo IS 'Municipality OKTMO (8 digits)';
+COMMENT ON COLUMN marts.house_cards.settlement IS 'Settlement';
+COMMENT ON COLUMN marts.house_cards.house_address IS 'House address as in the GIS ZhKKh export';
+COMMENT ON COLUMN marts.house_cards.house_fias_guid IS 'House FIAS GUID';
+COMMENT ON COLUMN marts.house_cards.building_cadastral_number IS 'Building cadastral number from GIS ZhKKh';
+COMMENT ON COLUMN marts.house_cards.year_commissioned IS 'Year the building was commissioned';
+COMMENT ON COLUMN marts.house_cards.floors IS 'Number of floors';
+COMMENT ON COLUMN marts.house_cards.total_area IS 'Total building area, m²';
+COMMENT ON COLUMN marts.house_cards.premises IS 'Premises of the house in GIS ZhKKh';
+COMMENT ON COLUMN marts.house_cards.premises_visible_in_app IS 'Of which visible to owners in «Госуслуги.Дом» after reconciliation (confirmed or auto)';
+COMMENT ON COLUMN marts.house_cards.annual_reports IS '«Куда были потрачены деньги»: LIST(STRUCT(report_year, period_start, period_end, published_on, deadline — 31 March of the next year, published_on_time, opening_advance_payments, opening_balance, opening_arrears, charged_total, charged — LIST(STRUCT(category, amount)) by maintenance, current repair, management, received_total, received — LIST(STRUCT(source, amount)), cash_total, closing_advance_payments, closing_balance, closing_arrears)), roubles';
+COMMENT ON COLUMN marts.house_cards.latest_report_year IS 'Latest year with a form 2.8 report';
+COMMENT ON COLUMN marts.house_cards.capital_repair_works IS '«Как изменится ваш дом»: LIST(STRUCT(work_type, planned_start, planned_end — planned months, planned_start_year, planned_end_year, planned_cost — roubles, status — planned/in_progress/deadline_passed/unknown by plan on the as-of date, status_text, fund_holder — regional_operator/special_account, note))';
+COMMENT ON COLUMN marts.house_cards.capital_repair_planned_cost IS 'Planned cost of all the house''s works in the programme, roubles';
+COMMENT ON COLUMN marts.house_cards.next_work_start IS 'Planned start of the next work not yet started';
+COMMENT ON COLUMN marts.house_cards.fund_holder IS 'Where capital-repair contributions accumulate: regional_operator, special_account, mixed (both in the programme); NULL when the house is not in the programme';
+COMMENT ON COLUMN marts.house_cards.fund_holder_text IS 'The same in words, for the owner (Russian)';
+COMMENT ON COLUMN marts.house_cards.special_account_owner IS 'Holder of the special account (an organisation), when the programme names one';

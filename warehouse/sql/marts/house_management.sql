@@ -1,141 +1,27 @@
 -- marts.house_management: one row per GIS ZhKKh house — an address in one management organisation's houses
 -- export — with the organisation that manages it and its municipality.
--- Rule: a house is managed by the УО whose export lists it; the УО is named by the INN in the export's path
--- (sv_uo_inn), else by the export's file name (sv_uo_label). A premise row names its house by the house's
--- «Адрес» text in the same export; an address that only premise rows name still makes a house, so every
--- premise has one. The same building listed by two organisations (a change of management) is two rows.
-CREATE OR REPLACE TABLE marts.house_management AS
-WITH
-house_rows AS (
-    SELECT
-        sv_gis_export(source_file, source_sheet) AS gis_export,
-        address AS house_address,
-        house_fias_guid,
-        cadastral_number,
-        oktmo,
-        total_area,
-        year_commissioned,
-        floors,
-        source_file,
-        source_sheet,
-        source_row
-    FROM staging.gis_houses
-),
-
-premise_rows AS (
-    SELECT source_file, source_sheet, house_address, 'residential' AS premise_kind
-    FROM staging.gis_residential_premises
-    UNION ALL
-    SELECT source_file, source_sheet, house_address, 'non_residential' AS premise_kind
-    FROM staging.gis_nonresidential_premises
-),
-
--- The first row of an address in an export describes the house (a repeated row adds nothing).
-first_house_rows AS (
-    SELECT * FROM house_rows
-    QUALIFY row_number() OVER (PARTITION BY gis_export, house_address ORDER BY source_file, source_row) = 1
-),
-
-premises_per_house AS (
-    SELECT
-        sv_gis_export(source_file, source_sheet) AS gis_export,
-        house_address,
-        count(*) AS premises,
-        count(*) FILTER (premise_kind = 'residential') AS residential_premises
-    FROM premise_rows
-    GROUP BY ALL
-),
-
-houses AS (
-    SELECT
-        coalesce(h.gis_export, p.gis_export) AS gis_export,
-        coalesce(h.house_address, p.house_address) AS house_address,
-        h.house_fias_guid,
-        h.cadastral_number,
-        h.oktmo,
-        h.total_area,
-        h.year_commissioned,
-        h.floors,
-        coalesce(p.premises, 0) AS premises,
-        coalesce(p.residential_premises, 0) AS residential_premises,
-        h.source_file,
-        h.source_sheet,
-        h.source_row
-    FROM first_house_rows AS h
-    FULL JOIN premises_per_house AS p USING (gis_export, house_address)
-),
-
--- Each distinct address parsed once.
-addresses AS (
-    SELECT
-        house_address,
-        sv_house_address_key(house_address) AS house_address_key,
-        address_parse(house_address) AS parts
-    FROM (SELECT DISTINCT house_address FROM houses)
-),
-
-final AS (
-    SELECT
-        dense_rank() OVER (ORDER BY h.gis_export, h.house_address) AS house_id,
-        sv_uo_inn(h.gis_export) AS management_organisation_inn,
-        sv_uo_label(h.gis_export) AS management_organisation,
-        h.house_address,
-        a.house_address_key,
-        a.parts.region AS region,
-        nullif(concat_ws(' ', a.parts.settlement_type || '.', a.parts.settlement), '') AS settlement,
-        h.house_fias_guid,
-        h.cadastral_number AS building_cadastral_number,
-        h.oktmo,
-        sv_municipality_oktmo(h.oktmo) AS municipality_oktmo,
-        h.total_area,
-        h.year_commissioned,
-        h.floors,
-        h.premises,
-        h.residential_premises,
-        h.gis_export,
-        h.source_file,
-        h.source_sheet,
-        h.source_row
-    FROM houses AS h
-    LEFT JOIN addresses AS a USING (house_address)
-)
-
-SELECT * FROM final
-ORDER BY house_id;
-
-COMMENT ON TABLE marts.house_management IS 'Одна строка на дом ГИС ЖКХ (адрес в выгрузке одной управляющей организации): кто управляет домом, его ОКТМО и ключи. УО — по ИНН в имени файла выгрузки (houses_uo_<ИНН>_…, uo_<ИНН>_export.zip), иначе по имени файла. Адрес, который называют только строки помещений, тоже даёт дом.';
-COMMENT ON COLUMN marts.house_management.house_id IS 'Номер дома в хранилище (по выгрузке и адресу); ключ для marts.house_cards, marts.owner_premise_cards, marts.house_addresses';
-COMMENT ON COLUMN marts.house_management.management_organisation_inn IS 'ИНН управляющей организации из пути файла выгрузки; NULL, если путь ИНН не содержит';
-COMMENT ON COLUMN marts.house_management.management_organisation IS 'Управляющая организация: ИНН, а без него — имя файла выгрузки без расширения';
-COMMENT ON COLUMN marts.house_management.house_address IS 'Адрес дома, как он записан в выгрузке (столбец «Адрес»)';
-COMMENT ON COLUMN marts.house_management.house_address_key IS 'Ключ адреса для сопоставления с другими источниками: населённый пункт|улица|номер дома (sv_house_address_key)';
-COMMENT ON COLUMN marts.house_management.region IS 'Субъект РФ из разобранного адреса, без типа (например «Свердловская»); NULL, если адрес его не называет';
-COMMENT ON COLUMN marts.house_management.settlement IS 'Населённый пункт из разобранного адреса, например «г. Екатеринбург»';
-COMMENT ON COLUMN marts.house_management.house_fias_guid IS 'Глобальный уникальный идентификатор дома по ФИАС из выгрузки';
-COMMENT ON COLUMN marts.house_management.building_cadastral_number IS 'Кадастровый номер здания из выгрузки ГИС ЖКХ';
-COMMENT ON COLUMN marts.house_management.oktmo IS 'Код ОКТМО дома из выгрузки, как записан';
-COMMENT ON COLUMN marts.house_management.municipality_oktmo IS 'ОКТМО муниципального образования: первые 8 цифр кода ОКТМО дома';
-COMMENT ON COLUMN marts.house_management.total_area IS 'Общая площадь здания, кв. м';
-COMMENT ON COLUMN marts.house_management.year_commissioned IS 'Год ввода в эксплуатацию';
-COMMENT ON COLUMN marts.house_management.floors IS 'Количество этажей';
-COMMENT ON COLUMN marts.house_management.premises IS 'Строк помещений (жилых и нежилых) с этим адресом дома в той же выгрузке';
-COMMENT ON COLUMN marts.house_management.residential_premises IS 'Из них жилых помещений';
-COMMENT ON COLUMN marts.house_management.gis_export IS 'Выгрузка: файл xlsx или папка CSV-файлов внутри архива выгрузки';
-COMMENT ON COLUMN marts.house_management.source_file IS 'Файл строки дома («Характеристики МКД»); NULL, если дом назван только строками помещений';
-COMMENT ON COLUMN marts.house_management.source_sheet IS 'Лист строки дома (NULL для CSV)';
-COMMENT ON COLUMN marts.house_management.source_row IS 'Номер строки дома в файле';
-
+-- The houses are reconciled.gis_houses (one definition of the house, premise and УО keys: transforms/match/keys.py):
+-- a house is managed by the УО whose export lists it; the УО key is the INN in the export's path (sv_uo_inn), else
+-- the export's file name (sv_management_organisation). A premise row names its house by the house's «Адрес» text
+-- in the same export; an address that only premise rows name still makes a house, so every premise has one. The
+-- same building listed by two organisations (a change of management) is two rows. house_id is
+-- reconciled.gis_houses.gis_house_id.
+-- This file also builds marts.house_addresses (how every source names a house) and marts.management_organisations
+-- (each УО with its name), in that order: house_management carries the УО's name.
 
 -- marts.house_addresses: every way a GIS ZhKKh source names a house (its file's УО, address text, FIAS GUID),
--- linked to one house of marts.house_management. Meters, readings, account premises, annual reports (form 2.8)
--- and the capital-repair programme write addresses in their own styles; the link prefers a house of the same
--- УО, then the same address text, then the same address key, then the same FIAS GUID (GIS ZhKKh exports carry
--- wrong GUIDs now and then, so a GUID never overrides an address that agrees).
+-- linked to one house of reconciled.gis_houses (= marts.house_management). Meters, readings, account premises,
+-- annual reports (form 2.8) and the capital-repair programme write addresses in their own styles; the link prefers
+-- a house of the same УО, then the same address text, then the same address key, then the same FIAS GUID (GIS ZhKKh
+-- exports carry wrong GUIDs now and then, so a GUID never overrides an address that agrees).
 CREATE OR REPLACE TABLE marts.house_addresses AS
 WITH
 houses AS (
-    SELECT house_id, management_organisation_inn, house_address, house_address_key, house_fias_guid
-    FROM marts.house_management
+    SELECT gis_house_id AS house_id, sv_uo_inn(workbook) AS management_organisation_inn, address AS house_address,
+           CASE WHEN house_key IS NOT NULL THEN concat_ws('|', settlement_key, street_key, house_key) END
+               AS house_address_key,
+           house_fias_guid
+    FROM reconciled.gis_houses
 ),
 
 mentions AS (
@@ -201,9 +87,181 @@ final AS (
 SELECT * FROM final
 ORDER BY management_organisation_inn, address, house_fias_guid;
 
-COMMENT ON TABLE marts.house_addresses IS 'Как источники ГИС ЖКХ называют дом (ИНН УО из пути файла, текст адреса, ФИАС) и какой дом marts.house_management это. Сначала дом той же УО, затем совпадение текста адреса, ключа адреса, ФИАС.';
-COMMENT ON COLUMN marts.house_addresses.management_organisation_inn IS 'ИНН из пути файла, в котором встретился адрес (NULL — путь без ИНН, например региональная программа капремонта)';
-COMMENT ON COLUMN marts.house_addresses.address IS 'Адрес дома, как он записан в источнике';
-COMMENT ON COLUMN marts.house_addresses.house_fias_guid IS 'ФИАС дома, как он записан в источнике (NULL, если источник его не содержит)';
-COMMENT ON COLUMN marts.house_addresses.house_id IS 'Дом marts.house_management; NULL — дом не найден';
-COMMENT ON COLUMN marts.house_addresses.link_method IS 'Чем найден дом: address (тот же текст адреса), address_key (тот же ключ адреса), fias (тот же ФИАС); NULL — не найден';
+COMMENT ON TABLE marts.house_addresses IS 'Every way a GIS ZhKKh source names a house (the УО INN in the file path, the address text, the FIAS GUID) and which house of marts.house_management it is: a house of the same УО first, then the same address text, address key, FIAS GUID.';
+COMMENT ON COLUMN marts.house_addresses.management_organisation_inn IS 'INN in the path of the file the address came from (NULL: a path without an INN, e.g. the regional capital-repair programme)';
+COMMENT ON COLUMN marts.house_addresses.address IS 'House address as the source writes it';
+COMMENT ON COLUMN marts.house_addresses.house_fias_guid IS 'House FIAS GUID as the source writes it (NULL when the source has none)';
+COMMENT ON COLUMN marts.house_addresses.house_id IS 'House in marts.house_management; NULL when no house was found';
+COMMENT ON COLUMN marts.house_addresses.link_method IS 'How the house was found: address (same text), address_key (same address key), fias (same FIAS GUID); NULL when not found';
+
+
+-- marts.management_organisations: one row per management organisation (УО) any GIS ZhKKh file names — by its
+-- houses export or by the INN in the path of its accounts, meters, readings, payment documents or reports — with
+-- its name where a source gives one. The GIS ZhKKh templates Sverka reads carry no organisation name column; the
+-- regional capital-repair programme does: «Владелец специального счета» of a house on a special account is the
+-- organisation that holds it, normally the house's УО. The name is the one written most often for the УО's houses
+-- (a regional operator is not a name of a УО). Without a name, people read the INN and the note
+-- «наименование не указано в выгрузке».
+CREATE OR REPLACE TABLE marts.management_organisations AS
+WITH
+houses AS (
+    SELECT gis_house_id AS house_id, management_organisation, sv_uo_inn(workbook) AS management_organisation_inn
+    FROM reconciled.gis_houses
+),
+
+file_organisations AS (
+    SELECT sv_uo_inn(source_file) AS management_organisation FROM staging.gis_accounts
+    UNION SELECT sv_uo_inn(source_file) FROM staging.gis_meters
+    UNION SELECT sv_uo_inn(source_file) FROM staging.gis_readings
+    UNION SELECT sv_uo_inn(source_file) FROM staging.gis_bills
+    UNION SELECT sv_uo_inn(source_file) FROM staging.gis_management_reports
+),
+
+organisations AS (
+    SELECT DISTINCT management_organisation, management_organisation_inn FROM houses
+    UNION
+    SELECT management_organisation, management_organisation FROM file_organisations
+    WHERE management_organisation IS NOT NULL
+),
+
+-- Names written for a house: the special-account holders of its capital-repair works.
+written_names AS (
+    SELECT h.management_organisation, trim(w.special_account_owner) AS name
+    FROM staging.gis_capital_repair_works AS w
+    JOIN marts.house_addresses AS ha
+        ON ha.management_organisation_inn IS NOT DISTINCT FROM sv_uo_inn(w.source_file)
+       AND ha.address IS NOT DISTINCT FROM w.house_address
+       AND ha.house_fias_guid IS NOT DISTINCT FROM w.house_fias_guid
+    JOIN houses AS h ON h.house_id = ha.house_id
+    WHERE nullif(trim(w.special_account_owner), '') IS NOT NULL
+      AND NOT regexp_matches(lower(w.special_account_owner), 'регионал\S*\s+оператор')
+      AND NOT regexp_full_match(trim(w.special_account_owner), '[0-9 ]*')
+),
+
+names AS (
+    SELECT management_organisation, name, count(*) AS mentions
+    FROM written_names
+    GROUP BY management_organisation, name
+    QUALIFY row_number() OVER (PARTITION BY management_organisation ORDER BY count(*) DESC, name) = 1
+),
+
+house_counts AS (
+    SELECT management_organisation, count(*) AS houses FROM houses GROUP BY ALL
+),
+
+final AS (
+    SELECT
+        o.management_organisation,
+        o.management_organisation_inn,
+        n.name AS management_organisation_name,
+        CASE WHEN n.name IS NOT NULL THEN 'capital_repair_programme' END AS name_source,
+        CASE WHEN n.name IS NOT NULL AND o.management_organisation_inn IS NOT NULL
+                 THEN n.name || ' (ИНН ' || o.management_organisation_inn || ')'
+             WHEN n.name IS NOT NULL THEN n.name
+             ELSE coalesce('ИНН ' || o.management_organisation_inn, o.management_organisation)
+                  || ' (наименование не указано в выгрузке)'
+        END AS management_organisation_label,
+        coalesce(c.houses, 0) AS houses
+    FROM organisations AS o
+    LEFT JOIN names AS n USING (management_organisation)
+    LEFT JOIN house_counts AS c USING (management_organisation)
+)
+
+SELECT * FROM final
+ORDER BY management_organisation;
+
+COMMENT ON TABLE marts.management_organisations IS 'One row per management organisation (УО) named by any GIS ZhKKh file (houses export, or the INN in the path of accounts, meters, readings, payment documents, reports), with its name where a source gives one. Join on management_organisation.';
+COMMENT ON COLUMN marts.management_organisations.management_organisation IS 'УО key used in every mart: the INN from the file path, else the export file name without extension';
+COMMENT ON COLUMN marts.management_organisations.management_organisation_inn IS 'INN of the УО (10 digits, 12 for a sole trader); NULL when no file path names one';
+COMMENT ON COLUMN marts.management_organisations.management_organisation_name IS 'Name of the УО as a source writes it (the special-account holder in the capital-repair programme, most frequent over its houses); NULL when no source names it';
+COMMENT ON COLUMN marts.management_organisations.name_source IS 'Where the name comes from: capital_repair_programme; NULL when there is no name';
+COMMENT ON COLUMN marts.management_organisations.management_organisation_label IS 'What reports show: «name (ИНН …)», or «ИНН … (наименование не указано в выгрузке)» when no source gives a name';
+COMMENT ON COLUMN marts.management_organisations.houses IS 'Houses in the УО''s houses export (marts.house_management)';
+
+
+CREATE OR REPLACE TABLE marts.house_management AS
+WITH
+houses AS (
+    SELECT * FROM reconciled.gis_houses
+),
+
+-- House attributes beyond the keys, from the house's own row («Характеристики МКД»).
+house_rows AS (
+    SELECT source_file, source_sheet, source_row, total_area, year_commissioned, floors
+    FROM staging.gis_houses
+),
+
+premises_per_house AS (
+    SELECT gis_house_id, count(*) FILTER (kind = 'flat') AS residential_premises
+    FROM reconciled.gis_premises
+    GROUP BY ALL
+),
+
+organisations AS (
+    SELECT management_organisation, management_organisation_name FROM marts.management_organisations
+),
+
+-- Each distinct address parsed once (region and settlement for people; the keys come from reconciliation).
+addresses AS (
+    SELECT address, address_parse(address) AS parts
+    FROM (SELECT DISTINCT address FROM houses)
+),
+
+final AS (
+    SELECT
+        h.gis_house_id AS house_id,
+        sv_uo_inn(h.workbook) AS management_organisation_inn,
+        h.management_organisation,
+        o.management_organisation_name,
+        h.address AS house_address,
+        CASE WHEN h.house_key IS NOT NULL THEN concat_ws('|', h.settlement_key, h.street_key, h.house_key) END
+            AS house_address_key,
+        a.parts.region AS region,
+        nullif(concat_ws(' ', a.parts.settlement_type || '.', a.parts.settlement), '') AS settlement,
+        h.house_fias_guid,
+        h.building_cadastral_number,
+        h.oktmo,
+        sv_municipality_oktmo(h.oktmo) AS municipality_oktmo,
+        r.total_area,
+        r.year_commissioned,
+        r.floors,
+        h.premises,
+        coalesce(p.residential_premises, 0) AS residential_premises,
+        h.workbook AS gis_export,
+        h.source_file,
+        h.source_sheet,
+        h.source_row
+    FROM houses AS h
+    LEFT JOIN house_rows AS r
+        ON r.source_file = h.source_file AND r.source_sheet IS NOT DISTINCT FROM h.source_sheet
+       AND r.source_row = h.source_row
+    LEFT JOIN premises_per_house AS p USING (gis_house_id)
+    LEFT JOIN organisations AS o USING (management_organisation)
+    LEFT JOIN addresses AS a USING (address)
+)
+
+SELECT * FROM final
+ORDER BY house_id;
+
+COMMENT ON TABLE marts.house_management IS 'One row per GIS ZhKKh house (an address in one management organisation''s export, = reconciled.gis_houses): who manages it, its OKTMO and keys. The УО is the INN in the export''s path (houses_uo_<INN>_…, uo_<INN>_export.zip), else the export file name. An address only premise rows name is a house too.';
+COMMENT ON COLUMN marts.house_management.house_id IS 'House key (by export and address, = reconciled.gis_houses.gis_house_id); joins marts.house_cards, marts.owner_premise_cards, marts.house_addresses, marts.premises';
+COMMENT ON COLUMN marts.house_management.management_organisation_inn IS 'INN of the management organisation from the export''s path; NULL when the path has none';
+COMMENT ON COLUMN marts.house_management.management_organisation IS 'УО key: the INN, else the export file name without extension (marts.management_organisations)';
+COMMENT ON COLUMN marts.house_management.management_organisation_name IS 'Name of the management organisation (marts.management_organisations); NULL when no source names it';
+COMMENT ON COLUMN marts.house_management.house_address IS 'House address as the export writes it (column «Адрес»)';
+COMMENT ON COLUMN marts.house_management.house_address_key IS 'Address key for linking other sources: settlement|street|house number (sv_house_address_key, transforms/match/keys.py)';
+COMMENT ON COLUMN marts.house_management.region IS 'Region (subject of the RF) from the parsed address, without its type (e.g. «Свердловская»); NULL when the address names none';
+COMMENT ON COLUMN marts.house_management.settlement IS 'Settlement from the parsed address, e.g. «г. Екатеринбург»';
+COMMENT ON COLUMN marts.house_management.house_fias_guid IS 'House FIAS GUID from the export';
+COMMENT ON COLUMN marts.house_management.building_cadastral_number IS 'Building cadastral number from the GIS ZhKKh export';
+COMMENT ON COLUMN marts.house_management.oktmo IS 'House OKTMO code as written in the export';
+COMMENT ON COLUMN marts.house_management.municipality_oktmo IS 'Municipality OKTMO: the first 8 digits of the house OKTMO';
+COMMENT ON COLUMN marts.house_management.total_area IS 'Total building area, m²';
+COMMENT ON COLUMN marts.house_management.year_commissioned IS 'Year the building was commissioned';
+COMMENT ON COLUMN marts.house_management.floors IS 'Number of floors';
+COMMENT ON COLUMN marts.house_management.premises IS 'Premise rows (residential and non-residential) naming this house in the same export';
+COMMENT ON COLUMN marts.house_management.residential_premises IS 'Of which residential';
+COMMENT ON COLUMN marts.house_management.gis_export IS 'The export: an xlsx file, or the folder of CSV files inside the export archive';
+COMMENT ON COLUMN marts.house_management.source_file IS 'File of the house row («Характеристики МКД»); NULL when only premise rows name the house';
+COMMENT ON COLUMN marts.house_management.source_sheet IS 'Sheet of the house row (NULL for CSV)';
+COMMENT ON COLUMN marts.house_management.source_row IS 'Row number of the house row in its file';

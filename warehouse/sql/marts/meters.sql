@@ -68,3 +68,35 @@ final AS (
 
 SELECT * FROM final
 ORDER BY meter_gis_number;
+
+COMMENT ON TABLE marts.meters IS 'One row per meter (its number in GIS ZhKKh) with its next verification date and a summary of its accepted readings.';
+COMMENT ON COLUMN marts.meters.meter_gis_number IS 'Meter number in GIS ZhKKh (the key readings name)';
+COMMENT ON COLUMN marts.meters.serial_number IS 'Manufacturer''s serial number';
+COMMENT ON COLUMN marts.meters.meter_kind IS 'Meter type as written (individual, common-house …)';
+COMMENT ON COLUMN marts.meters.brand IS 'Meter brand';
+COMMENT ON COLUMN marts.meters.model IS 'Meter model';
+COMMENT ON COLUMN marts.meters.resource IS 'Utility resource metered (cold water, hot water, electricity …)';
+COMMENT ON COLUMN marts.meters.tariff_kind IS 'Single-, two- or three-tariff meter';
+COMMENT ON COLUMN marts.meters.house_address IS 'House address the meter record names';
+COMMENT ON COLUMN marts.meters.premise_number IS 'Premise number the meter record names';
+COMMENT ON COLUMN marts.meters.hcs_id IS 'Account the meter belongs to: Идентификатор ЖКУ, or the account number the record gives instead';
+COMMENT ON COLUMN marts.meters.base_value_t1 IS 'Base (initial) reading, tariff zone 1';
+COMMENT ON COLUMN marts.meters.base_value_t2 IS 'Base reading, tariff zone 2';
+COMMENT ON COLUMN marts.meters.base_value_t3 IS 'Base reading, tariff zone 3';
+COMMENT ON COLUMN marts.meters.installed_on IS 'Installation date';
+COMMENT ON COLUMN marts.meters.commissioned_on IS 'Commissioning date';
+COMMENT ON COLUMN marts.meters.last_verified_on IS 'Date of the last verification';
+COMMENT ON COLUMN marts.meters.verification_interval_years IS 'Verification interval, years';
+COMMENT ON COLUMN marts.meters.next_verification_on IS 'Next verification due date (last verification + interval)';
+COMMENT ON COLUMN marts.meters.verification_status IS 'ok, due_soon or overdue on the as-of date; NULL when no due date is known';
+COMMENT ON COLUMN marts.meters.accepted_readings IS 'Number of accepted readings of the meter';
+COMMENT ON COLUMN marts.meters.first_period IS 'First period with an accepted reading';
+COMMENT ON COLUMN marts.meters.last_period IS 'Last period with an accepted reading';
+COMMENT ON COLUMN marts.meters.last_read_on IS 'Date of the latest accepted reading';
+COMMENT ON COLUMN marts.meters.last_value_t1 IS 'Latest accepted value, tariff zone 1';
+COMMENT ON COLUMN marts.meters.last_value_t2 IS 'Latest accepted value, tariff zone 2';
+COMMENT ON COLUMN marts.meters.last_value_t3 IS 'Latest accepted value, tariff zone 3';
+COMMENT ON COLUMN marts.meters.median_monthly_consumption IS 'Median monthly consumption over the accepted readings (the spike rule''s base)';
+COMMENT ON COLUMN marts.meters.source_file IS 'File the row was read from, relative to the landing dir (inside a zip: archive.zip/inner/path)';
+COMMENT ON COLUMN marts.meters.source_sheet IS 'Sheet the row was read from (NULL for CSV)';
+COMMENT ON COLUMN marts.meters.source_row IS 'Row number a spreadsheet program shows for the row (CSV: 1-based physical line)';

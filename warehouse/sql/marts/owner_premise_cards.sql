@@ -3,11 +3,10 @@
 -- organisation, the personal accounts, the meters with their next verification and reading history, and the
 -- payment documents with their lines. Nested LISTs of STRUCTs keep a card one row: an app reads one premise
 -- with one query. No personal data: accounts carry identifiers only (no payer names, SNILS, OGRN/KPP).
--- Links: premise → house by its export and address (marts.house_management); an account's premise
--- («Помещения» sheet) → the house it names (marts.house_addresses) and the premise of the same kind whose
--- number agrees (premise_number_key: 1Н = 1-Н, 032 = 32); meters and payment documents → their account
--- (Идентификатор ЖКУ, or the account number a meter names instead). An account of several premises shows
--- on each of their cards.
+-- Links: premise → house as reconciliation placed it (marts.premises.house_id = reconciled.gis_premises); premise →
+-- its accounts by marts.premise_accounts (the link marts.quality_kpis counts too); meters and payment documents →
+-- their account (Идентификатор ЖКУ, or the account number a meter names instead). An account of several premises
+-- shows on each of their cards. Rows are joined on premise_id, never on (file, sheet, row): a CSV row has no sheet.
 CREATE OR REPLACE TABLE marts.owner_premise_cards AS
 WITH
 premises AS (
@@ -15,33 +14,9 @@ premises AS (
 ),
 
 houses AS (
-    SELECT house_id, gis_export, house_address, management_organisation_inn, management_organisation,
+    SELECT house_id, management_organisation_inn, management_organisation, management_organisation_name,
            municipality_oktmo
     FROM marts.house_management
-),
-
-house_of_address AS (
-    SELECT * FROM marts.house_addresses
-),
-
-accounts AS (
-    SELECT sv_gis_export(source_file, source_sheet) AS gis_export, record_number, hcs_id, account_number,
-           account_type
-    FROM staging.gis_accounts
-),
-
-account_premise_rows AS (
-    SELECT
-        sv_gis_export(source_file, source_sheet) AS gis_export,
-        sv_uo_inn(source_file) AS management_organisation_inn,
-        account_record_number,
-        premise_address,
-        house_fias_guid,
-        premise_number_key(premise_number) AS premise_number_key,
-        CASE WHEN premise_type ILIKE 'нежил%' THEN 'non_residential'
-             WHEN premise_type ILIKE 'жил%' THEN 'residential' END AS premise_kind,
-        share_percent
-    FROM staging.gis_account_premises
 ),
 
 meters AS (
@@ -62,34 +37,14 @@ bill_lines AS (
 
 -- Each premise with its house.
 premise_houses AS (
-    SELECT p.*, h.house_id, h.management_organisation_inn, h.management_organisation, h.municipality_oktmo,
-           premise_number_key(p.premise_number) AS premise_number_key
+    SELECT p.* EXCLUDE (management_organisation), h.management_organisation_inn,
+           h.management_organisation, h.management_organisation_name, h.municipality_oktmo
     FROM premises AS p
-    LEFT JOIN houses AS h
-        ON h.gis_export = sv_gis_export(p.source_file, p.source_sheet) AND h.house_address = p.house_address
-),
-
--- Each account's premise placed in a house.
-account_links AS (
-    SELECT a.hcs_id, a.account_number, a.account_type, r.share_percent, r.premise_kind, r.premise_number_key,
-           ha.house_id
-    FROM account_premise_rows AS r
-    JOIN accounts AS a ON a.gis_export = r.gis_export AND a.record_number = r.account_record_number
-    JOIN house_of_address AS ha
-        ON ha.management_organisation_inn IS NOT DISTINCT FROM r.management_organisation_inn
-       AND ha.address IS NOT DISTINCT FROM r.premise_address
-       AND ha.house_fias_guid IS NOT DISTINCT FROM r.house_fias_guid
-    WHERE ha.house_id IS NOT NULL
+    LEFT JOIN houses AS h USING (house_id)
 ),
 
 premise_accounts AS (
-    SELECT DISTINCT p.source_file, p.source_sheet, p.source_row, l.hcs_id, l.account_number, l.account_type,
-           l.share_percent
-    FROM premise_houses AS p
-    JOIN account_links AS l
-        ON l.house_id = p.house_id
-       AND l.premise_number_key = p.premise_number_key
-       AND (l.premise_kind IS NULL OR l.premise_kind = p.premise_kind)
+    SELECT premise_id, hcs_id, account_number, account_type, share_percent FROM marts.premise_accounts
 ),
 
 reading_history AS (
@@ -104,16 +59,16 @@ reading_history AS (
 
 -- A meter names its account by Идентификатор ЖКУ or by the account number.
 account_meters AS (
-    SELECT a.source_file, a.source_sheet, a.source_row, m.meter_gis_number
+    SELECT a.premise_id, m.meter_gis_number
     FROM premise_accounts AS a JOIN meters AS m ON m.hcs_id = a.hcs_id
     UNION
-    SELECT a.source_file, a.source_sheet, a.source_row, m.meter_gis_number
+    SELECT a.premise_id, m.meter_gis_number
     FROM premise_accounts AS a JOIN meters AS m ON m.hcs_id = a.account_number
 ),
 
 premise_meters AS (
     SELECT
-        am.source_file, am.source_sheet, am.source_row,
+        am.premise_id,
         list({'meter_gis_number': m.meter_gis_number, 'resource': m.resource, 'serial_number': m.serial_number,
               'brand': m.brand, 'model': m.model, 'tariff_kind': m.tariff_kind,
               'last_verified_on': m.last_verified_on, 'next_verification_on': m.next_verification_on,
@@ -125,7 +80,7 @@ premise_meters AS (
     FROM account_meters AS am
     JOIN meters AS m USING (meter_gis_number)
     LEFT JOIN reading_history AS h USING (meter_gis_number)
-    GROUP BY am.source_file, am.source_sheet, am.source_row
+    GROUP BY am.premise_id
 ),
 
 document_lines AS (
@@ -141,7 +96,7 @@ document_lines AS (
 
 premise_bills AS (
     SELECT
-        a.source_file, a.source_sheet, a.source_row,
+        a.premise_id,
         list({'period': b.period, 'hcs_id': b.hcs_id, 'document_number': b.document_number,
               'document_type': b.document_type, 'amount_due': b.amount_due, 'previous_debt': b.previous_debt,
               'advance': b.advance, 'paid': b.paid, 'total_payable': b.total_payable,
@@ -153,11 +108,11 @@ premise_bills AS (
     JOIN bills AS b ON b.hcs_id = a.hcs_id
     LEFT JOIN document_lines AS l
         ON l.hcs_id = b.hcs_id AND l.period = b.period AND l.document_number = b.document_number
-    GROUP BY a.source_file, a.source_sheet, a.source_row
+    GROUP BY a.premise_id
 ),
 
 premise_account_lists AS (
-    SELECT source_file, source_sheet, source_row,
+    SELECT premise_id,
            list({'hcs_id': hcs_id, 'account_number': account_number, 'account_type': account_type,
                  'share_percent': share_percent} ORDER BY hcs_id, account_number) AS accounts
     FROM premise_accounts
@@ -172,6 +127,7 @@ final AS (
         p.house_id,
         p.management_organisation_inn,
         p.management_organisation,
+        p.management_organisation_name,
         p.municipality_oktmo,
         p.house_address,
         p.house_fias_guid,
@@ -198,35 +154,36 @@ final AS (
         coalesce(b.bills, []) AS bills,
         b.last_bill_period
     FROM premise_houses AS p
-    LEFT JOIN premise_account_lists AS a USING (source_file, source_sheet, source_row)
-    LEFT JOIN premise_meters AS m USING (source_file, source_sheet, source_row)
-    LEFT JOIN premise_bills AS b USING (source_file, source_sheet, source_row)
+    LEFT JOIN premise_account_lists AS a USING (premise_id)
+    LEFT JOIN premise_meters AS m USING (premise_id)
+    LEFT JOIN premise_bills AS b USING (premise_id)
 )
 
 SELECT * FROM final
 ORDER BY source_file, source_sheet, source_row;
 
-COMMENT ON TABLE marts.owner_premise_cards IS 'Карточка помещения для собственника: одна строка на помещение ГИС ЖКХ (как в marts.premises) с кадастровым номером и его статусом, домом и управляющей организацией, лицевыми счетами, приборами учёта с датой следующей поверки и историей показаний, платёжными документами с их строками (вложенные списки). Без персональных данных.';
-COMMENT ON COLUMN marts.owner_premise_cards.source_file IS 'Файл строки помещения в выгрузке ГИС ЖКХ (ключ вместе с source_sheet и source_row, как в marts.premises)';
-COMMENT ON COLUMN marts.owner_premise_cards.source_sheet IS 'Лист строки помещения (NULL для CSV)';
-COMMENT ON COLUMN marts.owner_premise_cards.source_row IS 'Номер строки помещения в файле';
-COMMENT ON COLUMN marts.owner_premise_cards.house_id IS 'Дом (marts.house_management, marts.house_cards)';
-COMMENT ON COLUMN marts.owner_premise_cards.management_organisation_inn IS 'ИНН управляющей организации дома (из пути файла выгрузки)';
-COMMENT ON COLUMN marts.owner_premise_cards.management_organisation IS 'Управляющая организация: ИНН, а без него — имя файла выгрузки';
-COMMENT ON COLUMN marts.owner_premise_cards.municipality_oktmo IS 'ОКТМО муниципального образования дома (8 цифр)';
-COMMENT ON COLUMN marts.owner_premise_cards.house_address IS 'Адрес дома, как в выгрузке ГИС ЖКХ';
-COMMENT ON COLUMN marts.owner_premise_cards.house_fias_guid IS 'ФИАС дома';
-COMMENT ON COLUMN marts.owner_premise_cards.premise_number IS 'Номер помещения (верхний регистр, без пробелов и дефисов)';
-COMMENT ON COLUMN marts.owner_premise_cards.premise_kind IS 'residential — жилое, non_residential — нежилое';
-COMMENT ON COLUMN marts.owner_premise_cards.total_area IS 'Общая площадь помещения по паспорту, кв. м';
-COMMENT ON COLUMN marts.owner_premise_cards.cadastral_number IS 'Кадастровый номер, за который ручается Сверка (marts.premises.cadastral_number)';
-COMMENT ON COLUMN marts.owner_premise_cards.registry_cadastral_number IS 'Кадастровый номер, который был в ГИС ЖКХ до сверки';
-COMMENT ON COLUMN marts.owner_premise_cards.cadastral_status IS 'Статус сверки: confirmed, auto, review, conflict, unmatched; NULL — сверка не проводилась';
-COMMENT ON COLUMN marts.owner_premise_cards.cadastral_status_text IS 'Статус сверки словами, для собственника';
-COMMENT ON COLUMN marts.owner_premise_cards.visible_in_app IS 'Помещение видно собственнику в «Госуслуги.Дом» (кадастровый номер подтверждён или найден и готов к записи в ГИС ЖКХ)';
-COMMENT ON COLUMN marts.owner_premise_cards.accounts IS 'Лицевые счета помещения: LIST(STRUCT(hcs_id — идентификатор ЖКУ, account_number — номер ЛС, account_type — тип ЛС, share_percent — доля внесения платы, %))';
-COMMENT ON COLUMN marts.owner_premise_cards.meters IS 'Приборы учёта лицевых счетов помещения: LIST(STRUCT(meter_gis_number, resource, serial_number, brand, model, tariff_kind, last_verified_on, next_verification_on — дата следующей поверки, verification_status — ok/due_soon/overdue, readings — LIST(STRUCT(period, read_on, value_t1..value_t3, consumption_t1..consumption_t3 — расход с предыдущего принятого показания, consumption_total, flags — коды замечаний)))) из marts.meters и marts.readings';
-COMMENT ON COLUMN marts.owner_premise_cards.next_verification_on IS 'Ближайшая дата следующей поверки среди приборов учёта помещения';
-COMMENT ON COLUMN marts.owner_premise_cards.meters_overdue IS 'Приборов учёта с истёкшим сроком поверки на дату сверки';
-COMMENT ON COLUMN marts.owner_premise_cards.bills IS 'Платёжные документы лицевых счетов помещения: LIST(STRUCT(period, hcs_id, document_number, document_type, amount_due — к оплате за период, previous_debt, advance, paid, total_payable, capital_repair_charged — начислено взносов на капремонт, flags, lines — LIST(STRUCT(service, unit, volume_individual, volume_common, tariff, charged_total, recalculation, benefits, payable_total, flags)))) из marts.bills и marts.bill_lines';
-COMMENT ON COLUMN marts.owner_premise_cards.last_bill_period IS 'Последний расчётный период с платёжным документом';
+COMMENT ON TABLE marts.owner_premise_cards IS 'Owner''s premise card: one row per GIS ZhKKh premise (as marts.premises) with its cadastral number and status, house and management organisation, personal accounts, meters with next verification date and reading history, payment documents with their lines (nested lists). No personal data.';
+COMMENT ON COLUMN marts.owner_premise_cards.source_file IS 'File of the premise row in the GIS ZhKKh export (key with source_sheet and source_row, as in marts.premises)';
+COMMENT ON COLUMN marts.owner_premise_cards.source_sheet IS 'Sheet of the premise row (NULL for CSV)';
+COMMENT ON COLUMN marts.owner_premise_cards.source_row IS 'Row number of the premise row in its file';
+COMMENT ON COLUMN marts.owner_premise_cards.house_id IS 'House (marts.house_management, marts.house_cards)';
+COMMENT ON COLUMN marts.owner_premise_cards.management_organisation_inn IS 'INN of the house''s management organisation (from the export path)';
+COMMENT ON COLUMN marts.owner_premise_cards.management_organisation IS 'УО key: the INN, else the export file name';
+COMMENT ON COLUMN marts.owner_premise_cards.management_organisation_name IS 'Name of the management organisation (marts.management_organisations); NULL when no source names it';
+COMMENT ON COLUMN marts.owner_premise_cards.municipality_oktmo IS 'Municipality OKTMO of the house (8 digits)';
+COMMENT ON COLUMN marts.owner_premise_cards.house_address IS 'House address as in the GIS ZhKKh export';
+COMMENT ON COLUMN marts.owner_premise_cards.house_fias_guid IS 'House FIAS GUID';
+COMMENT ON COLUMN marts.owner_premise_cards.premise_number IS 'Premise number (upper case, no spaces or hyphens)';
+COMMENT ON COLUMN marts.owner_premise_cards.premise_kind IS 'residential or non_residential';
+COMMENT ON COLUMN marts.owner_premise_cards.total_area IS 'Premise total area from its passport, m²';
+COMMENT ON COLUMN marts.owner_premise_cards.cadastral_number IS 'Cadastral number Sverka stands behind (marts.premises.cadastral_number)';
+COMMENT ON COLUMN marts.owner_premise_cards.registry_cadastral_number IS 'Cadastral number GIS ZhKKh carried before reconciliation';
+COMMENT ON COLUMN marts.owner_premise_cards.cadastral_status IS 'Reconciliation status: confirmed, auto, review, conflict, unmatched; NULL when not reconciled';
+COMMENT ON COLUMN marts.owner_premise_cards.cadastral_status_text IS 'The status in words, for the owner (Russian)';
+COMMENT ON COLUMN marts.owner_premise_cards.visible_in_app IS 'The owner sees the premise in «Госуслуги.Дом» (number confirmed, or found and ready to write back to GIS ZhKKh)';
+COMMENT ON COLUMN marts.owner_premise_cards.accounts IS 'Personal accounts of the premise (marts.premise_accounts): LIST(STRUCT(hcs_id — Идентификатор ЖКУ, account_number, account_type, share_percent — share of the payment, %))';
+COMMENT ON COLUMN marts.owner_premise_cards.meters IS 'Meters of the premise''s accounts: LIST(STRUCT(meter_gis_number, resource, serial_number, brand, model, tariff_kind, last_verified_on, next_verification_on, verification_status — ok/due_soon/overdue, readings — LIST(STRUCT(period, read_on, value_t1..value_t3, consumption_t1..consumption_t3 — since the previous accepted reading, consumption_total, flags — rule codes)))) from marts.meters and marts.readings';
+COMMENT ON COLUMN marts.owner_premise_cards.next_verification_on IS 'Earliest next verification date among the premise''s meters';
+COMMENT ON COLUMN marts.owner_premise_cards.meters_overdue IS 'Meters of the premise overdue for verification on the as-of date';
+COMMENT ON COLUMN marts.owner_premise_cards.bills IS 'Payment documents of the premise''s accounts: LIST(STRUCT(period, hcs_id, document_number, document_type, amount_due — due for the period, previous_debt, advance, paid, total_payable, capital_repair_charged, flags, lines — LIST(STRUCT(service, unit, volume_individual, volume_common, tariff, charged_total, recalculation, benefits, payable_total, flags)))) from marts.bills and marts.bill_lines';
+COMMENT ON COLUMN marts.owner_premise_cards.last_bill_period IS 'Latest billing period with a payment document';

@@ -43,15 +43,6 @@ document_lines AS (
     SELECT source_file, source_sheet, source_row, document_number FROM staging.gis_bill_lines
 ),
 
-accounts AS (
-    SELECT source_file, source_sheet, record_number, hcs_id FROM staging.gis_accounts
-),
-
-account_premises AS (
-    SELECT source_file, source_sheet, account_record_number, premise_address, house_fias_guid
-    FROM staging.gis_account_premises
-),
-
 flags AS (
     SELECT 'readings' AS applies_to, source_file, source_sheet, source_row, rule, severity FROM quality.reading_flags
     UNION ALL
@@ -79,24 +70,18 @@ reading_rows AS (
     LEFT JOIN meter_houses AS mh USING (meter_gis_number)
 ),
 
+-- An account's house: the house of a premise it pays for (marts.premise_accounts, as on the owner cards).
 account_houses AS (
-    SELECT a.hcs_id, min(ha.house_id) AS house_id
-    FROM accounts AS a
-    JOIN account_premises AS ap
-        ON sv_gis_export(ap.source_file, ap.source_sheet) = sv_gis_export(a.source_file, a.source_sheet)
-       AND ap.account_record_number = a.record_number
-    JOIN house_of_address AS ha
-        ON ha.management_organisation_inn IS NOT DISTINCT FROM sv_uo_inn(ap.source_file)
-       AND ha.address IS NOT DISTINCT FROM ap.premise_address
-       AND ha.house_fias_guid IS NOT DISTINCT FROM ap.house_fias_guid
-    WHERE a.hcs_id IS NOT NULL AND ha.house_id IS NOT NULL
-    GROUP BY a.hcs_id
+    SELECT hcs_id, min(house_id) AS house_id
+    FROM marts.premise_accounts
+    WHERE hcs_id IS NOT NULL
+    GROUP BY hcs_id
 ),
 
 -- A payment document by its account's premise.
 document_rows AS (
     SELECT 'bills' AS applies_to, 'document' AS row_kind, d.source_file, d.source_sheet, d.source_row,
-           ah.house_id, d.document_number, sv_gis_export(d.source_file, d.source_sheet) AS gis_export
+           ah.house_id, d.document_number, sv_workbook(d.source_file, d.source_sheet) AS gis_export
     FROM documents AS d
     LEFT JOIN account_houses AS ah USING (hcs_id)
 ),
@@ -113,7 +98,7 @@ line_rows AS (
     SELECT 'bills' AS applies_to, 'line' AS row_kind, l.source_file, l.source_sheet, l.source_row, dh.house_id
     FROM document_lines AS l
     LEFT JOIN document_houses AS dh
-        ON dh.gis_export = sv_gis_export(l.source_file, l.source_sheet) AND dh.document_number = l.document_number
+        ON dh.gis_export = sv_workbook(l.source_file, l.source_sheet) AND dh.document_number = l.document_number
 ),
 
 checked_rows AS (
@@ -156,18 +141,18 @@ final AS (
 SELECT * FROM final
 ORDER BY applies_to DESC, source_file, source_sheet, source_row;
 
-COMMENT ON TABLE marts.quality_checked_rows IS 'Каждая строка источника, которую проверяют правила: показания ИПУ, платёжные документы («Разделы 1-2») и строки услуг («Разделы 3-6») — с домом, муниципалитетом, УО и замечаниями. Основа показателей marts.quality_kpis и marts.quality_flag_rates.';
-COMMENT ON COLUMN marts.quality_checked_rows.applies_to IS 'readings — показания ИПУ, bills — платёжные документы';
-COMMENT ON COLUMN marts.quality_checked_rows.row_kind IS 'reading — строка показаний, document — документ («Разделы 1-2»), line — строка услуги («Разделы 3-6»)';
-COMMENT ON COLUMN marts.quality_checked_rows.source_file IS 'Файл строки';
-COMMENT ON COLUMN marts.quality_checked_rows.source_sheet IS 'Лист строки (NULL для CSV)';
-COMMENT ON COLUMN marts.quality_checked_rows.source_row IS 'Номер строки в файле';
-COMMENT ON COLUMN marts.quality_checked_rows.house_id IS 'Дом (marts.house_management): для показания — по адресу в строке, иначе по адресу прибора учёта; для документа — по помещению его лицевого счёта; для строки услуги — по её документу; NULL — не найден';
-COMMENT ON COLUMN marts.quality_checked_rows.municipality_oktmo IS 'ОКТМО муниципального образования дома (8 цифр)';
-COMMENT ON COLUMN marts.quality_checked_rows.management_organisation IS 'УО: ИНН в пути файла строки, иначе УО дома';
-COMMENT ON COLUMN marts.quality_checked_rows.flags IS 'Коды сработавших правил (все уровни важности)';
-COMMENT ON COLUMN marts.quality_checked_rows.has_problem IS 'Есть ошибка или предупреждение (замечания info не считаются)';
-COMMENT ON COLUMN marts.quality_checked_rows.has_error IS 'Есть ошибка (severity = error)';
+COMMENT ON TABLE marts.quality_checked_rows IS 'Every source row the validation rules check (meter readings, payment documents «Разделы 1-2» and their lines «Разделы 3-6») with its house, municipality, УО and flags. The base of marts.quality_kpis and marts.quality_flag_rates.';
+COMMENT ON COLUMN marts.quality_checked_rows.applies_to IS 'readings (meter readings) or bills (payment documents)';
+COMMENT ON COLUMN marts.quality_checked_rows.row_kind IS 'reading, document («Разделы 1-2») or line («Разделы 3-6»)';
+COMMENT ON COLUMN marts.quality_checked_rows.source_file IS 'File of the row';
+COMMENT ON COLUMN marts.quality_checked_rows.source_sheet IS 'Sheet of the row (NULL for CSV)';
+COMMENT ON COLUMN marts.quality_checked_rows.source_row IS 'Row number in the file';
+COMMENT ON COLUMN marts.quality_checked_rows.house_id IS 'House (marts.house_management): a reading by its address, else its meter''s; a document by its account''s premise; a line by its document; NULL when not found';
+COMMENT ON COLUMN marts.quality_checked_rows.municipality_oktmo IS 'Municipality OKTMO of the house (8 digits)';
+COMMENT ON COLUMN marts.quality_checked_rows.management_organisation IS 'УО: the INN in the row''s file path, else the house''s УО';
+COMMENT ON COLUMN marts.quality_checked_rows.flags IS 'Codes of the rules that fired (all severities)';
+COMMENT ON COLUMN marts.quality_checked_rows.has_problem IS 'Has an error or a warning (info flags do not count)';
+COMMENT ON COLUMN marts.quality_checked_rows.has_error IS 'Has an error (severity = error)';
 
 
 CREATE OR REPLACE TABLE marts.quality_kpis AS
@@ -186,8 +171,7 @@ house_of_address AS (
 ),
 
 premises AS (
-    SELECT source_file, source_sheet, house_address, registry_cadastral_number, cadastral_number, match_status
-    FROM marts.premises
+    SELECT house_id, registry_cadastral_number, cadastral_number, match_status FROM marts.premises
 ),
 
 meters AS (
@@ -214,8 +198,7 @@ premise_facts AS (
            p.match_status IN ('confirmed', 'auto') AND p.cadastral_number IS NOT NULL AS visible,
            p.match_status
     FROM premises AS p
-    LEFT JOIN houses AS h
-        ON h.gis_export = sv_gis_export(p.source_file, p.source_sheet) AND h.house_address = p.house_address
+    LEFT JOIN houses AS h USING (house_id)
 ),
 
 meter_facts AS (
@@ -227,6 +210,45 @@ meter_facts AS (
         ON ha.management_organisation_inn IS NOT DISTINCT FROM sv_uo_inn(m.source_file)
        AND ha.address = m.house_address AND ha.house_fias_guid IS NULL
     LEFT JOIN houses AS h ON h.house_id = ha.house_id
+),
+
+-- What the owner cards show (marts.owner_premise_cards reads the same links): the accounts that pay for a GIS
+-- premise (marts.premise_accounts), their meters (by Идентификатор ЖКУ or account number) and payment documents,
+-- each placed in the УО and municipality of the premise's house.
+account_card_facts AS (
+    SELECT DISTINCT pa.management_organisation, h.municipality_oktmo, pa.hcs_id, pa.account_number
+    FROM marts.premise_accounts AS pa
+    LEFT JOIN houses AS h USING (house_id)
+),
+
+meter_card_facts AS (
+    SELECT DISTINCT a.management_organisation, a.municipality_oktmo, m.meter_gis_number, m.verification_status
+    FROM account_card_facts AS a
+    JOIN marts.meters AS m ON m.hcs_id = a.hcs_id OR m.hcs_id = a.account_number
+),
+
+bill_card_facts AS (
+    SELECT DISTINCT a.management_organisation, a.municipality_oktmo, b.hcs_id, b.period, b.document_number
+    FROM account_card_facts AS a
+    JOIN marts.bills AS b ON b.hcs_id = a.hcs_id
+),
+
+-- Every account and payment document of a УО: the УО whose file it came from (INN in the path), else the УО of
+-- a premise it pays for.
+account_facts AS (
+    SELECT coalesce(sv_uo_inn(a.source_file), any_value(c.management_organisation)) AS management_organisation,
+           any_value(c.municipality_oktmo) AS municipality_oktmo
+    FROM marts.accounts AS a
+    LEFT JOIN account_card_facts AS c ON c.hcs_id = a.hcs_id
+    GROUP BY a.source_file, a.source_sheet, a.source_row
+),
+
+bill_facts AS (
+    SELECT coalesce(sv_uo_inn(b.source_file), any_value(c.management_organisation)) AS management_organisation,
+           any_value(c.municipality_oktmo) AS municipality_oktmo
+    FROM marts.bills AS b
+    LEFT JOIN account_card_facts AS c ON c.hcs_id = b.hcs_id
+    GROUP BY b.source_file, b.source_sheet, b.source_row
 ),
 
 checked_facts AS (
@@ -292,6 +314,45 @@ meter_kpis AS (
     GROUP BY GROUPING SETS ((), (municipality_oktmo), (management_organisation))
 ),
 
+card_kpis AS (
+    SELECT sv_kpi_level(grouping(municipality_oktmo) = 0, grouping(management_organisation) = 0) AS level,
+           municipality_oktmo, management_organisation,
+           count(*) AS accounts_on_cards
+    FROM account_card_facts
+    GROUP BY GROUPING SETS ((), (municipality_oktmo), (management_organisation))
+),
+
+meter_card_kpis AS (
+    SELECT sv_kpi_level(grouping(municipality_oktmo) = 0, grouping(management_organisation) = 0) AS level,
+           municipality_oktmo, management_organisation,
+           count(DISTINCT meter_gis_number) AS meters_on_cards,
+           count(DISTINCT meter_gis_number) FILTER (verification_status = 'overdue') AS meters_overdue_on_cards
+    FROM meter_card_facts
+    GROUP BY GROUPING SETS ((), (municipality_oktmo), (management_organisation))
+),
+
+bill_card_kpis AS (
+    SELECT sv_kpi_level(grouping(municipality_oktmo) = 0, grouping(management_organisation) = 0) AS level,
+           municipality_oktmo, management_organisation,
+           count(DISTINCT (hcs_id, period, document_number)) AS bills_on_cards
+    FROM bill_card_facts
+    GROUP BY GROUPING SETS ((), (municipality_oktmo), (management_organisation))
+),
+
+account_kpis AS (
+    SELECT sv_kpi_level(grouping(municipality_oktmo) = 0, grouping(management_organisation) = 0) AS level,
+           municipality_oktmo, management_organisation, count(*) AS accounts
+    FROM account_facts
+    GROUP BY GROUPING SETS ((), (municipality_oktmo), (management_organisation))
+),
+
+bill_kpis AS (
+    SELECT sv_kpi_level(grouping(municipality_oktmo) = 0, grouping(management_organisation) = 0) AS level,
+           municipality_oktmo, management_organisation, count(*) AS bills
+    FROM bill_facts
+    GROUP BY GROUPING SETS ((), (municipality_oktmo), (management_organisation))
+),
+
 report_kpis AS (
     SELECT sv_kpi_level(grouping(municipality_oktmo) = 0, grouping(management_organisation) = 0) AS level,
            municipality_oktmo, management_organisation,
@@ -319,6 +380,9 @@ groups AS (
     UNION SELECT level, municipality_oktmo, management_organisation FROM meter_kpis
     UNION SELECT level, municipality_oktmo, management_organisation FROM report_kpis
     UNION SELECT level, municipality_oktmo, management_organisation FROM quarantine_kpis
+    UNION SELECT level, municipality_oktmo, management_organisation FROM account_kpis
+    UNION SELECT level, municipality_oktmo, management_organisation FROM bill_kpis
+    UNION SELECT level, municipality_oktmo, management_organisation FROM card_kpis
     -- the region row exists even in an empty warehouse
     UNION SELECT 'region', NULL, NULL
 ),
@@ -329,6 +393,7 @@ final AS (
         g.municipality_oktmo,
         g.management_organisation,
         sv_uo_inn(g.management_organisation) AS management_organisation_inn,
+        o.management_organisation_name,
         coalesce(p.premises, 0) AS premises,
         coalesce(p.premises_with_registry_number, 0) AS premises_with_registry_number,
         p.premises_with_registry_number / nullif(p.premises, 0) AS fill_rate_before,
@@ -358,8 +423,16 @@ final AS (
              WHEN r.houses_report_missing > 0 THEN 'missing'
              WHEN r.houses_report_late > 0 THEN 'late'
              ELSE 'on_time' END AS annual_report_status,
-        CASE WHEN g.level = 'municipality' THEN NULL ELSE coalesce(q.quarantined_rows, 0) END AS quarantined_rows
+        CASE WHEN g.level = 'municipality' THEN NULL ELSE coalesce(q.quarantined_rows, 0) END AS quarantined_rows,
+        coalesce(ak.accounts, 0) AS accounts,
+        coalesce(ck.accounts_on_cards, 0) AS accounts_on_cards,
+        coalesce(mc.meters_on_cards, 0) AS meters_on_cards,
+        coalesce(mc.meters_overdue_on_cards, 0) AS meters_overdue_on_cards,
+        coalesce(bk.bills, 0) AS bills,
+        coalesce(bc.bills_on_cards, 0) AS bills_on_cards
     FROM groups AS g
+    LEFT JOIN marts.management_organisations AS o
+        ON g.level = 'management_organisation' AND o.management_organisation = g.management_organisation
     LEFT JOIN premise_kpis AS p
         ON p.level = g.level AND p.municipality_oktmo IS NOT DISTINCT FROM g.municipality_oktmo
        AND p.management_organisation IS NOT DISTINCT FROM g.management_organisation
@@ -375,44 +448,66 @@ final AS (
     LEFT JOIN quarantine_kpis AS q
         ON q.level = g.level AND q.municipality_oktmo IS NOT DISTINCT FROM g.municipality_oktmo
        AND q.management_organisation IS NOT DISTINCT FROM g.management_organisation
+    LEFT JOIN account_kpis AS ak
+        ON ak.level = g.level AND ak.municipality_oktmo IS NOT DISTINCT FROM g.municipality_oktmo
+       AND ak.management_organisation IS NOT DISTINCT FROM g.management_organisation
+    LEFT JOIN card_kpis AS ck
+        ON ck.level = g.level AND ck.municipality_oktmo IS NOT DISTINCT FROM g.municipality_oktmo
+       AND ck.management_organisation IS NOT DISTINCT FROM g.management_organisation
+    LEFT JOIN meter_card_kpis AS mc
+        ON mc.level = g.level AND mc.municipality_oktmo IS NOT DISTINCT FROM g.municipality_oktmo
+       AND mc.management_organisation IS NOT DISTINCT FROM g.management_organisation
+    LEFT JOIN bill_kpis AS bk
+        ON bk.level = g.level AND bk.municipality_oktmo IS NOT DISTINCT FROM g.municipality_oktmo
+       AND bk.management_organisation IS NOT DISTINCT FROM g.management_organisation
+    LEFT JOIN bill_card_kpis AS bc
+        ON bc.level = g.level AND bc.municipality_oktmo IS NOT DISTINCT FROM g.municipality_oktmo
+       AND bc.management_organisation IS NOT DISTINCT FROM g.management_organisation
 )
 
 SELECT * FROM final
 ORDER BY CASE level WHEN 'region' THEN 0 WHEN 'municipality' THEN 1 ELSE 2 END,
          municipality_oktmo NULLS LAST, management_organisation NULLS LAST;
 
-COMMENT ON TABLE marts.quality_kpis IS 'Показатели качества данных для жилищной инспекции: одна строка на регион (level = region), муниципальное образование (municipality, по ОКТМО) и управляющую организацию (management_organisation). Строка источника относится к УО своего файла (ИНН в пути), иначе к УО своего дома, и к муниципалитету своего дома.';
-COMMENT ON COLUMN marts.quality_kpis.level IS 'Уровень: region — весь регион, municipality — муниципальное образование, management_organisation — управляющая организация';
-COMMENT ON COLUMN marts.quality_kpis.municipality_oktmo IS 'ОКТМО муниципального образования (8 цифр) на уровне municipality; NULL на других уровнях и для домов без ОКТМО';
-COMMENT ON COLUMN marts.quality_kpis.management_organisation IS 'Управляющая организация на уровне management_organisation: ИНН, а без него — имя файла выгрузки; NULL — не определена';
-COMMENT ON COLUMN marts.quality_kpis.management_organisation_inn IS 'ИНН управляющей организации, если известен';
-COMMENT ON COLUMN marts.quality_kpis.premises IS 'Помещений в ГИС ЖКХ (строк marts.premises)';
-COMMENT ON COLUMN marts.quality_kpis.premises_with_registry_number IS 'Помещений, у которых в ГИС ЖКХ был кадастровый номер до сверки';
-COMMENT ON COLUMN marts.quality_kpis.fill_rate_before IS 'Заполненность кадастровых номеров до сверки: premises_with_registry_number / premises (0..1)';
-COMMENT ON COLUMN marts.quality_kpis.premises_visible IS 'Помещений со статусом confirmed или auto: их собственники видят помещение в «Госуслуги.Дом» (auto — после записи найденного номера в ГИС ЖКХ)';
-COMMENT ON COLUMN marts.quality_kpis.fill_rate_after IS 'Заполненность после сверки: premises_visible / premises (0..1)';
-COMMENT ON COLUMN marts.quality_kpis.review_backlog IS 'Помещений на ручной проверке (review)';
-COMMENT ON COLUMN marts.quality_kpis.conflict_backlog IS 'Помещений, где номер в ГИС ЖКХ противоречит ЕГРН (conflict)';
-COMMENT ON COLUMN marts.quality_kpis.unmatched IS 'Помещений, не найденных в ЕГРН (unmatched)';
-COMMENT ON COLUMN marts.quality_kpis.not_reconciled IS 'Помещений без результата сверки (например, дом не сопоставлен)';
-COMMENT ON COLUMN marts.quality_kpis.readings IS 'Строк показаний ИПУ (загруженных)';
-COMMENT ON COLUMN marts.quality_kpis.readings_flagged IS 'Строк показаний хотя бы с одной ошибкой или предупреждением (quality.reading_flags)';
-COMMENT ON COLUMN marts.quality_kpis.readings_with_errors IS 'Строк показаний хотя бы с одной ошибкой (severity = error)';
-COMMENT ON COLUMN marts.quality_kpis.reading_flag_rate IS 'Доля строк показаний с замечаниями: readings_flagged / readings (0..1)';
-COMMENT ON COLUMN marts.quality_kpis.bill_rows IS 'Строк платёжных документов: документов («Разделы 1-2») и строк услуг («Разделы 3-6»)';
-COMMENT ON COLUMN marts.quality_kpis.bill_rows_flagged IS 'Из них хотя бы с одной ошибкой или предупреждением (quality.bill_flags)';
-COMMENT ON COLUMN marts.quality_kpis.bill_rows_with_errors IS 'Из них хотя бы с одной ошибкой (severity = error)';
-COMMENT ON COLUMN marts.quality_kpis.bill_flag_rate IS 'Доля строк платёжных документов с замечаниями: bill_rows_flagged / bill_rows (0..1)';
-COMMENT ON COLUMN marts.quality_kpis.meters IS 'Приборов учёта (marts.meters)';
-COMMENT ON COLUMN marts.quality_kpis.meters_overdue IS 'Приборов учёта с истёкшим сроком поверки на дату сверки';
-COMMENT ON COLUMN marts.quality_kpis.meters_due_soon IS 'Приборов учёта, срок поверки которых наступает в ближайшие дни (quality.validation_run.due_soon_days)';
-COMMENT ON COLUMN marts.quality_kpis.annual_report_year IS 'Год отчёта по форме 2.8, срок размещения которого (31 марта следующего года) уже прошёл на дату сверки';
-COMMENT ON COLUMN marts.quality_kpis.houses IS 'Домов (marts.house_management)';
-COMMENT ON COLUMN marts.quality_kpis.houses_report_on_time IS 'Домов, отчёт за annual_report_year по которым размещён в срок (ЖК РФ ст. 162 ч. 11)';
-COMMENT ON COLUMN marts.quality_kpis.houses_report_late IS 'Домов, отчёт по которым размещён позже срока';
-COMMENT ON COLUMN marts.quality_kpis.houses_report_missing IS 'Домов без отчёта за annual_report_year';
-COMMENT ON COLUMN marts.quality_kpis.annual_report_status IS 'on_time — все отчёты в срок, late — все размещены, но есть с опозданием, missing — по части домов отчёта нет; NULL — нет домов';
-COMMENT ON COLUMN marts.quality_kpis.quarantined_rows IS 'Строк источников в карантине (quality.quarantine) — для региона и УО файла; NULL на уровне муниципалитета';
+COMMENT ON TABLE marts.quality_kpis IS 'Data-quality KPIs for the housing inspectorate: one row for the region (level = region), each municipality (municipality, by OKTMO) and each management organisation (management_organisation). A source row belongs to the УО of its file (INN in the path), else to the УО of its house, and to its house''s municipality.';
+COMMENT ON COLUMN marts.quality_kpis.level IS 'region, municipality or management_organisation';
+COMMENT ON COLUMN marts.quality_kpis.municipality_oktmo IS 'Municipality OKTMO (8 digits) at level municipality; NULL at other levels and for houses without OKTMO';
+COMMENT ON COLUMN marts.quality_kpis.management_organisation IS 'УО key at level management_organisation: the INN, else the export file name; NULL when unknown';
+COMMENT ON COLUMN marts.quality_kpis.management_organisation_inn IS 'INN of the management organisation, when known';
+COMMENT ON COLUMN marts.quality_kpis.management_organisation_name IS 'Name of the management organisation at level management_organisation (marts.management_organisations); NULL when no source names it';
+COMMENT ON COLUMN marts.quality_kpis.accounts IS 'Personal accounts (marts.accounts) of the group: the УО of the accounts file, else of a premise the account pays for';
+COMMENT ON COLUMN marts.quality_kpis.accounts_on_cards IS 'Accounts that pay for a GIS premise of the group (marts.premise_accounts): the accounts owner cards show';
+COMMENT ON COLUMN marts.quality_kpis.meters_on_cards IS 'Meters of those accounts: the meters owner cards show (a meter whose account pays for no GIS premise is in meters only)';
+COMMENT ON COLUMN marts.quality_kpis.meters_overdue_on_cards IS 'Of meters_on_cards, those overdue for verification on the as-of date';
+COMMENT ON COLUMN marts.quality_kpis.bills IS 'Payment documents that count (marts.bills) of the group: the УО of the file, else of a premise the account pays for';
+COMMENT ON COLUMN marts.quality_kpis.bills_on_cards IS 'Payment documents of accounts that pay for a GIS premise of the group: the documents owner cards show';
+COMMENT ON COLUMN marts.quality_kpis.premises IS 'GIS ZhKKh premises (rows of marts.premises)';
+COMMENT ON COLUMN marts.quality_kpis.premises_with_registry_number IS 'Premises GIS ZhKKh carried a cadastral number for before reconciliation';
+COMMENT ON COLUMN marts.quality_kpis.fill_rate_before IS 'Cadastral-number fill rate before reconciliation: premises_with_registry_number / premises (0..1)';
+COMMENT ON COLUMN marts.quality_kpis.premises_visible IS 'Premises confirmed or auto: their owners see them in «Госуслуги.Дом» (auto once the found number is written back)';
+COMMENT ON COLUMN marts.quality_kpis.fill_rate_after IS 'Fill rate after reconciliation: premises_visible / premises (0..1)';
+COMMENT ON COLUMN marts.quality_kpis.review_backlog IS 'Premises awaiting a person''s decision (review)';
+COMMENT ON COLUMN marts.quality_kpis.conflict_backlog IS 'Premises whose GIS ZhKKh number contradicts EGRN (conflict)';
+COMMENT ON COLUMN marts.quality_kpis.unmatched IS 'Premises not found in EGRN (unmatched)';
+COMMENT ON COLUMN marts.quality_kpis.not_reconciled IS 'Premises without a reconciliation result (e.g. house not linked)';
+COMMENT ON COLUMN marts.quality_kpis.readings IS 'Meter reading rows loaded';
+COMMENT ON COLUMN marts.quality_kpis.readings_flagged IS 'Reading rows with at least one error or warning (quality.reading_flags)';
+COMMENT ON COLUMN marts.quality_kpis.readings_with_errors IS 'Reading rows with at least one error';
+COMMENT ON COLUMN marts.quality_kpis.reading_flag_rate IS 'Share of reading rows flagged: readings_flagged / readings (0..1)';
+COMMENT ON COLUMN marts.quality_kpis.bill_rows IS 'Payment document rows: documents («Разделы 1-2») and service lines («Разделы 3-6»)';
+COMMENT ON COLUMN marts.quality_kpis.bill_rows_flagged IS 'Of which with at least one error or warning (quality.bill_flags)';
+COMMENT ON COLUMN marts.quality_kpis.bill_rows_with_errors IS 'Of which with at least one error';
+COMMENT ON COLUMN marts.quality_kpis.bill_flag_rate IS 'Share of payment document rows flagged: bill_rows_flagged / bill_rows (0..1)';
+COMMENT ON COLUMN marts.quality_kpis.meters IS 'Meters (marts.meters) of the group: the УО of the meters file, else of the meter''s house';
+COMMENT ON COLUMN marts.quality_kpis.meters_overdue IS 'Meters overdue for verification on the as-of date';
+COMMENT ON COLUMN marts.quality_kpis.meters_due_soon IS 'Meters due for verification within quality.validation_run.due_soon_days';
+COMMENT ON COLUMN marts.quality_kpis.annual_report_year IS 'Year of the form 2.8 report whose deadline (31 March of the next year) has passed on the as-of date';
+COMMENT ON COLUMN marts.quality_kpis.houses IS 'Houses (marts.house_management)';
+COMMENT ON COLUMN marts.quality_kpis.houses_report_on_time IS 'Houses whose annual_report_year report was published on time (Housing Code art. 162 p. 11)';
+COMMENT ON COLUMN marts.quality_kpis.houses_report_late IS 'Houses whose report was published late';
+COMMENT ON COLUMN marts.quality_kpis.houses_report_missing IS 'Houses without a report for annual_report_year';
+COMMENT ON COLUMN marts.quality_kpis.annual_report_status IS 'on_time (all on time), late (all published, some late), missing (some houses have none); NULL without houses';
+COMMENT ON COLUMN marts.quality_kpis.quarantined_rows IS 'Source rows in quarantine (quality.quarantine), for the region and the УО of the file; NULL at municipality level';
 
 
 -- marts.quality_flag_rates: reading and bill flag rates by rule, at the same three levels as marts.quality_kpis.
@@ -487,15 +582,15 @@ SELECT * FROM final
 ORDER BY CASE level WHEN 'region' THEN 0 WHEN 'municipality' THEN 1 ELSE 2 END,
          municipality_oktmo NULLS LAST, management_organisation NULLS LAST, applies_to DESC, rule;
 
-COMMENT ON TABLE marts.quality_flag_rates IS 'Доля строк с замечаниями по каждому правилу проверки показаний и платёжных документов — для региона, муниципалитетов и управляющих организаций (те же уровни, что в marts.quality_kpis). Правила без срабатываний не показаны: их доля 0.';
-COMMENT ON COLUMN marts.quality_flag_rates.level IS 'Уровень: region, municipality, management_organisation';
-COMMENT ON COLUMN marts.quality_flag_rates.municipality_oktmo IS 'ОКТМО муниципального образования (8 цифр) на уровне municipality';
-COMMENT ON COLUMN marts.quality_flag_rates.management_organisation IS 'Управляющая организация на уровне management_organisation (ИНН или имя файла)';
-COMMENT ON COLUMN marts.quality_flag_rates.management_organisation_inn IS 'ИНН управляющей организации, если известен';
-COMMENT ON COLUMN marts.quality_flag_rates.applies_to IS 'readings — показания ИПУ, bills — платёжные документы';
-COMMENT ON COLUMN marts.quality_flag_rates.rule IS 'Код правила (CONTRACT.md §3), например below_previous, lines_sum_mismatch';
-COMMENT ON COLUMN marts.quality_flag_rates.severity IS 'Важность правила: error, warning, info';
-COMMENT ON COLUMN marts.quality_flag_rates.row_kind IS 'Какие строки проверяет правило: reading — показания, document — документы («Разделы 1-2»), line — строки услуг («Разделы 3-6»)';
-COMMENT ON COLUMN marts.quality_flag_rates.rows_checked IS 'Строк этого вида в группе';
-COMMENT ON COLUMN marts.quality_flag_rates.rows_flagged IS 'Строк, на которых сработало правило';
+COMMENT ON TABLE marts.quality_flag_rates IS 'Share of rows flagged by each reading and payment-document rule, for the region, municipalities and management organisations (the levels of marts.quality_kpis). Rules that flagged nothing are absent: their rate is 0.';
+COMMENT ON COLUMN marts.quality_flag_rates.level IS 'region, municipality or management_organisation';
+COMMENT ON COLUMN marts.quality_flag_rates.municipality_oktmo IS 'Municipality OKTMO (8 digits) at level municipality';
+COMMENT ON COLUMN marts.quality_flag_rates.management_organisation IS 'УО key at level management_organisation (INN or export file name)';
+COMMENT ON COLUMN marts.quality_flag_rates.management_organisation_inn IS 'INN of the management organisation, when known';
+COMMENT ON COLUMN marts.quality_flag_rates.applies_to IS 'readings (meter readings) or bills (payment documents)';
+COMMENT ON COLUMN marts.quality_flag_rates.rule IS 'Rule code (CONTRACT.md §3), e.g. below_previous, lines_sum_mismatch';
+COMMENT ON COLUMN marts.quality_flag_rates.severity IS 'Rule severity: error, warning, info';
+COMMENT ON COLUMN marts.quality_flag_rates.row_kind IS 'Rows the rule checks: reading, document («Разделы 1-2»), line («Разделы 3-6»)';
+COMMENT ON COLUMN marts.quality_flag_rates.rows_checked IS 'Rows of that kind in the group';
+COMMENT ON COLUMN marts.quality_flag_rates.rows_flagged IS 'Rows the rule flagged';
 COMMENT ON COLUMN marts.quality_flag_rates.flag_rate IS 'rows_flagged / rows_checked (0..1)';

@@ -58,3 +58,25 @@ final AS (
 
 SELECT * FROM final
 ORDER BY meter_gis_number, period;
+
+COMMENT ON TABLE marts.readings IS 'One row per accepted meter reading with its consumption since the previous accepted reading.';
+COMMENT ON COLUMN marts.readings.meter_gis_number IS 'Meter number in GIS ZhKKh (marts.meters)';
+COMMENT ON COLUMN marts.readings.hcs_id IS 'Account of the meter (Идентификатор ЖКУ)';
+COMMENT ON COLUMN marts.readings.house_address IS 'House address the reading row names';
+COMMENT ON COLUMN marts.readings.resource IS 'Utility resource';
+COMMENT ON COLUMN marts.readings.period IS 'Period the reading is for (first day of the month)';
+COMMENT ON COLUMN marts.readings.read_on IS 'Date the reading was taken';
+COMMENT ON COLUMN marts.readings.value_t1 IS 'Reading, tariff zone 1';
+COMMENT ON COLUMN marts.readings.value_t2 IS 'Reading, tariff zone 2';
+COMMENT ON COLUMN marts.readings.value_t3 IS 'Reading, tariff zone 3';
+COMMENT ON COLUMN marts.readings.previous_period IS 'Period of the previous accepted reading';
+COMMENT ON COLUMN marts.readings.is_first_reading IS 'TRUE for the meter''s first accepted reading (consumption from the base reading)';
+COMMENT ON COLUMN marts.readings.months_since_previous IS 'Months since the previous accepted reading';
+COMMENT ON COLUMN marts.readings.consumption_t1 IS 'Consumption since the previous accepted reading, zone 1';
+COMMENT ON COLUMN marts.readings.consumption_t2 IS 'Consumption since the previous accepted reading, zone 2';
+COMMENT ON COLUMN marts.readings.consumption_t3 IS 'Consumption since the previous accepted reading, zone 3';
+COMMENT ON COLUMN marts.readings.consumption_total IS 'Consumption over all tariff zones';
+COMMENT ON COLUMN marts.readings.flags IS 'Codes of the rules that fired on the reading row (quality.reading_flags)';
+COMMENT ON COLUMN marts.readings.source_file IS 'File the row was read from, relative to the landing dir (inside a zip: archive.zip/inner/path)';
+COMMENT ON COLUMN marts.readings.source_sheet IS 'Sheet the row was read from (NULL for CSV)';
+COMMENT ON COLUMN marts.readings.source_row IS 'Row number a spreadsheet program shows for the row (CSV: 1-based physical line)';
