@@ -51,7 +51,7 @@ def generate(
 
 @app.command()
 def run(
-    landing_dir: Path = typer.Argument(..., exists=True, file_okay=False, help="Folder of source files (zips allowed)."),
+    landing_dir: Path = typer.Argument(..., help="Folder of source files (zips allowed)."),
     warehouse: Path = typer.Option(..., "--warehouse", help="DuckDB file to publish."),
     reports: Optional[Path] = typer.Option(None, "--reports", help="Folder for the quality reports."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Reference date YYYY-MM-DD for date rules (default: today)."),
@@ -69,7 +69,7 @@ def run(
 
 @app.command()
 def ingest(
-    landing_dir: Path = typer.Argument(..., exists=True, file_okay=False, help="Folder of source files (zips allowed)."),
+    landing_dir: Path = typer.Argument(..., help="Folder of source files (zips allowed)."),
     warehouse: Path = typer.Option(..., "--warehouse", help="DuckDB file to publish."),
     workers: int = typer.Option(0, "--workers", help="Parsing processes (0: one per core)."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress display and no load report."),
@@ -162,12 +162,32 @@ def address_parse() -> None:
 
 
 def _run(landing_dir, warehouse, reports, as_of, workers, quiet, prefect=False, until=None, all_files=False) -> None:
+    import contextlib
     import os
 
+    from flows.preflight import RunRefused, check_landing, hold_warehouse
+
+    with contextlib.ExitStack() as held:
+        try:  # before any work: bad paths, an empty landing folder, another run on the warehouse
+            check_landing(landing_dir)
+            held.enter_context(hold_warehouse(warehouse))
+        except RunRefused as exc:
+            _refuse(exc)
+        _run_locked(landing_dir, warehouse, reports, as_of, workers or os.cpu_count() or 1, quiet, prefect, until,
+                    all_files)
+
+
+def _refuse(exc) -> None:
+    """One line, Russian and English, and the refusal's exit code (2; 3 when another run holds the warehouse)."""
+    typer.echo(f"sverka: {exc}", err=True)
+    raise typer.Exit(exc.exit_code)
+
+
+def _run_locked(landing_dir, warehouse, reports, as_of, workers, quiet, prefect, until, all_files) -> None:
     from flows.pipeline import load_report, run_pipeline
+    from flows.preflight import RunRefused
     from flows.progress import SILENT, TerminalProgress
 
-    workers = workers or os.cpu_count() or 1
     progress = SILENT if quiet or prefect else TerminalProgress()
     _logging(progress.log_handler())
     try:
@@ -181,6 +201,8 @@ def _run(landing_dir, warehouse, reports, as_of, workers, quiet, prefect=False, 
                 result = run_pipeline(landing_dir, warehouse, reports, as_of, workers=workers, until=until,
                                       progress=progress)
                 result_reports = result.reports
+    except RunRefused as exc:  # e.g. nothing in the landing folder was recognised
+        _refuse(exc)
     except Exception as exc:  # the one-line reason the contract promises
         typer.echo(f"sverka: run failed: {type(exc).__name__}: {exc}", err=True)
         raise typer.Exit(1)

@@ -12,6 +12,7 @@ import duckdb
 from checks import run_expectations, run_rules
 from flows import stages
 from flows.logs import for_region
+from flows.preflight import check_recognised
 from flows.progress import SILENT, Progress
 from transforms.match import reconcile
 from warehouse.publish import building
@@ -54,6 +55,7 @@ def build_region(
         log.info("staging: %d files, %d rows read", summary.files, summary.rows_read)
         if until == "ingest":
             return summary
+        check_recognised(con, landing_dir)  # nothing to reconcile: refuse with one clear line
         progress.stage("reconcile")
         reconcile(con)
         progress.stage("rules")

@@ -1,0 +1,108 @@
+"""Checks that refuse a run before it does any work, each with one line in Russian and English.
+
+    check_landing(landing_dir)          # exists, is a folder, holds at least one file
+    with hold_warehouse(warehouse):     # not a folder, its folder writable, no other run on it (the lock)
+        ...
+    check_recognised(con, landing_dir)  # after ingest: something was recognised and loaded
+
+Plain Python without Prefect: the CLI runs these before importing the pipeline.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import Iterator
+
+from transforms.landing.archive import landing_units
+from warehouse.lock import WarehouseLocked, warehouse_lock
+
+
+class RunRefused(Exception):
+    """The run cannot start; the message is one line, Russian then English."""
+
+    exit_code = 2
+
+    def __init__(self, ru: str, en: str):
+        self.ru, self.en = ru, en
+        super().__init__(f"{ru} / {en}")
+
+
+class WarehouseBusy(RunRefused):
+    """Another run holds the warehouse's lock."""
+
+    exit_code = 3
+
+    def __init__(self, locked: WarehouseLocked):
+        self.lock_file, self.pid = locked.lock_file, locked.pid
+        ru, _, en = str(locked).partition(" / ")
+        super().__init__(ru, en)
+
+
+def check_landing(landing_dir: Path | str) -> None:
+    """The landing path exists, is a folder and holds at least one file (truth/ and junk files not counted)."""
+    landing = Path(landing_dir)
+    if not landing.exists():
+        raise RunRefused(f"каталог приёма не найден: {landing}", f"landing folder not found: {landing}")
+    if not landing.is_dir():
+        raise RunRefused(f"каталог приёма — не папка: {landing}", f"landing path is not a folder: {landing}")
+    if not os.access(landing, os.R_OK | os.X_OK):
+        raise RunRefused(f"нет доступа на чтение каталога приёма: {landing}",
+                         f"landing folder is not readable: {landing}")
+    if not landing_units(landing):
+        raise RunRefused(f"в каталоге приёма нет файлов: {landing}", f"landing folder has no files: {landing}")
+
+
+def check_warehouse(warehouse: Path | str) -> None:
+    """The warehouse path is not a folder and the run can write beside it (where the build and the lock go)."""
+    target = Path(warehouse)
+    if target.is_dir():
+        raise RunRefused(f"путь хранилища — папка, а нужен файл DuckDB: {target}",
+                         f"warehouse path is a folder, not a DuckDB file: {target}")
+    folder = Path(os.path.abspath(target)).parent
+    existing = folder
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise RunRefused(f"папка хранилища недоступна: {existing} — не папка",
+                         f"warehouse folder is unusable: {existing} is not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise _not_writable(folder)
+
+
+def _not_writable(folder: Path) -> RunRefused:
+    return RunRefused(f"нет права записи в папку хранилища: {folder}", f"warehouse folder is not writable: {folder}")
+
+
+@contextlib.contextmanager
+def hold_warehouse(warehouse: Path | str) -> Iterator[Path]:
+    """check_warehouse, then the warehouse's exclusive lock for the block (WarehouseBusy if another run has it)."""
+    check_warehouse(warehouse)
+    folder = Path(os.path.abspath(warehouse)).parent
+    with contextlib.ExitStack() as stack:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = stack.enter_context(warehouse_lock(warehouse))
+        except WarehouseLocked as exc:
+            raise WarehouseBusy(exc) from None
+        except OSError:  # e.g. a read-only file system, or a folder even root may not write to
+            raise _not_writable(folder) from None
+        yield path
+
+
+def check_recognised(con, landing_dir: Path | str) -> None:
+    """After ingest: at least one row of GIS ZhKKh or EGRN data was loaded, or there is nothing to reconcile."""
+    rows = con.execute(
+        "SELECT status, count(*), sum(rows_loaded) FROM quality.load_report GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+    if any(loaded for _, _, loaded in rows):
+        return
+    files = sum(n for _, n, _ in rows)
+    statuses = ", ".join(f"{status} {n}" for status, n, _ in rows)
+    raise RunRefused(
+        f"в каталоге приёма не распознано ни одного файла с данными ГИС ЖКХ или ЕГРН: {landing_dir} "
+        f"(файлов и листов: {files}; {statuses})",
+        f"no GIS ZhKKh or EGRN data recognised in the landing folder: {landing_dir} "
+        f"(files/sheets: {files}; {statuses})",
+    )
