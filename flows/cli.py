@@ -110,12 +110,15 @@ def serve(
     """
     from flows.config import ConfigError
     from flows.deploy import serve as serve_deployments
+    from flows.preflight import RunRefused
 
     try:
         serve_deployments(config)
     except ConfigError as exc:
         typer.echo(f"sverka: {exc}", err=True)
         raise typer.Exit(2)
+    except RunRefused as exc:  # the configured warehouse cannot be written
+        _refuse(exc)
 
 
 @app.command()
@@ -132,6 +135,7 @@ def nightly(
     """
     from flows.config import ConfigError
     from flows.national import RegionsFailed, run_national
+    from flows.preflight import RunRefused
 
     _logging()
     try:
@@ -139,6 +143,8 @@ def nightly(
     except ConfigError as exc:
         typer.echo(f"sverka: {exc}", err=True)
         raise typer.Exit(2)
+    except RunRefused as exc:  # e.g. another run holds the warehouse
+        _refuse(exc)
     except RegionsFailed as exc:
         for failure in exc.failures:
             typer.echo(f"region {failure['region']}: failed: {failure['error']}", err=True)
@@ -146,6 +152,8 @@ def nightly(
         raise typer.Exit(1)
     for r in result["regions"]:
         typer.echo(f"region {r['region']}: {'unchanged, reused' if r['reused'] else 'recomputed'}")
+        for report in r.get("reports", []):
+            typer.echo(f"report: {report}")
 
 
 @address_app.command("parse")
