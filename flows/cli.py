@@ -251,13 +251,21 @@ def _print_table(header: tuple, rows: list[tuple], max_width: int = 70) -> None:
         typer.echo("  ".join(cells).rstrip())
 
 
+# Load-report statuses that are no problem: a loaded file, and a signature (.sig/.p7s) beside an extract.
+EXPECTED_STATUSES = ("loaded", "signature")
+
+
 def _print_load_report(rows: list[tuple], all_files: bool = False) -> None:
-    """The load report: totals per kind and status, then every file that did not load cleanly."""
+    """The load report: totals per kind and status, then every file that did not load cleanly.
+
+    Signature files hold no rows by design: they are counted on one line, not listed as problems."""
     if all_files:
         _print_table(("source_file", "sheet", "kind", "status", "read", "loaded", "quarantined"), [r[:7] for r in rows])
     else:
         groups: dict[tuple, list[int]] = {}
         for r in rows:
+            if r[3] == "signature":
+                continue
             g = groups.setdefault((r[2] or "—", r[3]), [0, 0, 0, 0])
             g[0] += 1
             g[1] += r[4]
@@ -265,14 +273,19 @@ def _print_load_report(rows: list[tuple], all_files: bool = False) -> None:
             g[3] += r[6]
         _print_table(("kind", "status", "files/sheets", "read", "loaded", "quarantined"),
                      [k + tuple(v) for k, v in sorted(groups.items())])
-        problems = [r for r in rows if r[3] != "loaded"]
+        signatures = sum(r[3] == "signature" for r in rows)
+        if signatures:
+            typer.echo(f"signature files (.sig/.p7s beside extracts, no rows expected): {signatures}")
+        problems = [r for r in rows if r[3] not in EXPECTED_STATUSES]
         if problems:
             typer.echo(f"\nnot loaded cleanly ({len(problems)}):")
             shown = problems[:40]
             _print_table(("source_file", "sheet", "status", "quarantined", "reason"),
                          [(r[0], r[1], r[3], r[6], r[7]) for r in shown], max_width=60)
             if len(problems) > len(shown):
-                typer.echo(f"… and {len(problems) - len(shown)} more: SELECT * FROM quality.load_report WHERE status <> 'loaded'")
+                expected = ", ".join(f"'{s}'" for s in EXPECTED_STATUSES)
+                typer.echo(f"… and {len(problems) - len(shown)} more: "
+                           f"SELECT * FROM quality.load_report WHERE status NOT IN ({expected})")
     totals = [sum(r[i] for r in rows) for i in (4, 5, 6)]
     typer.echo(f"{len(rows)} files/sheets; rows read {totals[0]}, loaded {totals[1]}, quarantined {totals[2]}")
 
