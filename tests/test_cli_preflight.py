@@ -106,3 +106,21 @@ def test_the_lock_is_free_again_after_a_run(tmp_path):
     assert warehouse.is_file() and lock_path(warehouse).exists()
     with warehouse_lock(warehouse):  # released by the finished run
         pass
+
+
+def test_gis_data_without_any_egrn_extract_runs_to_the_end(tmp_path):
+    """Recognised data with nothing to link it to is not a refusal: every premise is simply unmatched."""
+    import datetime as dt
+
+    import duckdb
+
+    from flows.pipeline import run_pipeline
+
+    landing = tmp_path / "landing"
+    shutil.copytree(CONFORMANCE / "landing" / "gis", landing / "gis")
+    warehouse = tmp_path / "sverka.duckdb"
+    run_pipeline(landing, warehouse, as_of=dt.date(2025, 1, 20))
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        premises, with_egrn = con.execute(
+            "SELECT count(*), count(*) FILTER (egrn_house_id IS NOT NULL OR egrn_area IS NOT NULL) FROM marts.premises").fetchone()
+    assert premises > 0 and with_egrn == 0
