@@ -24,12 +24,11 @@ import time
 from pathlib import Path
 from typing import Iterator
 
+import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.concurrency.sync import concurrency
 from prefect.tasks import exponential_backoff
-
-import duckdb
 
 from flows.config import RunConfig, load_config
 from flows.pipeline import build_region, write_reports
@@ -94,7 +93,7 @@ def _reports_missing(reports_dir: str | None) -> bool:
     return bool(reports_dir) and not (Path(reports_dir) / HTML_NAME).is_file()
 
 
-def written_reports(reports_dir: str | None) -> list[str]:
+def existing_reports(reports_dir: str | None) -> list[str]:
     """The region's quality report files (HTML, XLSX) that exist in its reports folder."""
     if not reports_dir:
         return []
@@ -112,7 +111,7 @@ def run_region(region: str, landing_dir: str, parts_dir: str, as_of: dt.date, re
     inputs = region_inputs(landing_dir, as_of)
     if exported_fingerprint(Path(parts_dir), region) == inputs and not _reports_missing(reports_dir):
         log.info("region %s: inputs unchanged (sha256 %s), partitions reused", region, inputs["sha256"][:12])
-        return {"region": region, "reused": True, "sha256": inputs["sha256"], "reports": written_reports(reports_dir)}
+        return {"region": region, "reused": True, "sha256": inputs["sha256"], "reports": existing_reports(reports_dir)}
     started = time.perf_counter()
     now = dt.datetime.combine(as_of, dt.time(0, 0))
     docs_dir = Path(reports_dir).resolve() / "data_docs" if reports_dir else None
