@@ -15,8 +15,11 @@ import os
 from pathlib import Path
 from typing import Iterator
 
-from transforms.landing.archive import landing_units
+from transforms.landing.zipnames import is_junk
 from warehouse.lock import WarehouseLocked, warehouse_lock
+
+
+SKIPPED_TOP_LEVEL = ("truth",)  # the generator's ground truth, never read by a run (see landing_units)
 
 
 class RunRefused(Exception):
@@ -50,8 +53,18 @@ def check_landing(landing_dir: Path | str) -> None:
     if not os.access(landing, os.R_OK | os.X_OK):
         raise RunRefused(f"нет доступа на чтение каталога приёма: {landing}",
                          f"landing folder is not readable: {landing}")
-    if not landing_units(landing):
+    if not _holds_a_file(landing):
         raise RunRefused(f"в каталоге приёма нет файлов: {landing}", f"landing folder has no files: {landing}")
+
+
+def _holds_a_file(landing: Path) -> bool:
+    """Whether the walk of the landing folder would find a unit, stopping at the first (archives not opened)."""
+    for directory, dirs, files in os.walk(landing):
+        top = Path(directory) == landing
+        dirs[:] = [d for d in dirs if not is_junk(d) and not (top and d in SKIPPED_TOP_LEVEL)]
+        if any(not is_junk(f) for f in files) or any(os.path.islink(os.path.join(directory, d)) for d in dirs):
+            return True
+    return False
 
 
 def check_warehouse(warehouse: Path | str) -> None:
