@@ -173,11 +173,12 @@ def _run(landing_dir, warehouse, reports, as_of, workers, quiet, prefect=False, 
     import contextlib
     import os
 
-    from flows.preflight import RunRefused, check_landing, hold_warehouse
+    from flows.preflight import RunRefused, check_landing, check_reports, hold_warehouse
 
     with contextlib.ExitStack() as held:
         try:  # before any work: bad paths, an empty landing folder, another run on the warehouse
             check_landing(landing_dir)
+            check_reports(reports if until != "ingest" else None)
             held.enter_context(hold_warehouse(warehouse))
         except RunRefused as exc:
             _refuse(exc)

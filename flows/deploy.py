@@ -16,7 +16,7 @@ from prefect.schedules import Cron
 
 from flows.config import load_config
 from flows.national import national_flow, warehouse_slot
-from flows.preflight import check_warehouse
+from flows.preflight import check_reports, check_warehouse
 
 
 def build_deployments(config_path: Path | str) -> list:
@@ -63,7 +63,9 @@ def serve(config_path: Path | str) -> None:
     """Registers the deployments and runs their flows in this process until interrupted."""
     from prefect import serve as prefect_serve
 
-    check_warehouse(load_config(config_path).warehouse.path)  # refuse now, not at 02:00
+    config = load_config(config_path)
+    check_warehouse(config.warehouse.path)  # refuse now, not at 02:00
+    check_reports(config.warehouse.reports)
     deployments = build_deployments(config_path)
     ensure_concurrency_limit(config_path)
     prefect_serve(*deployments)

@@ -13,7 +13,7 @@ from prefect import flow, task
 
 from flows import stages
 from flows.ingest import ingest_flow
-from flows.preflight import check_landing, check_recognised, hold_warehouse
+from flows.preflight import check_landing, check_recognised, check_reports, hold_warehouse
 from flows.publish import publish_flow
 from flows.reconcile import reconcile_flow
 from flows.validate import validate_flow
@@ -61,10 +61,11 @@ def region_flow(landing_dir: str, warehouse: str, reports_dir: str | None = None
                 region_name: str | None = None) -> dict:
     """Everything `sverka run` does, as a Prefect flow with one task per landing unit.
 
-    Refused before any work (RunRefused) when the landing folder is missing or empty, or the warehouse cannot
-    be written or is held by another run; the warehouse's lock is held until the reports are written."""
+    Refused before any work (RunRefused) when the landing folder is missing or empty, the reports folder or the
+    warehouse cannot be written, or another run holds the warehouse; the warehouse's lock is held until the reports are written."""
     as_of = as_of or dt.date.today()
     check_landing(landing_dir)
+    check_reports(reports_dir)
     with hold_warehouse(warehouse):
         build = start(warehouse)
         summary = ingest_flow(landing_dir, build)

@@ -1,6 +1,7 @@
 """Checks that refuse a run before it does any work, each with one line in Russian and English.
 
     check_landing(landing_dir)          # exists, is a folder, holds at least one file
+    check_reports(reports_dir)          # a folder the run can write into (when reports are asked for)
     with hold_warehouse(warehouse):     # not a folder, its folder writable, no other run on it (the lock)
         ...
     check_recognised(con, landing_dir)  # after ingest: something was recognised and loaded
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 from pathlib import Path
 from typing import Iterator
 
@@ -82,6 +84,23 @@ def check_warehouse(warehouse: Path | str) -> None:
                          f"warehouse folder is unusable: {existing} is not a folder")
     if not os.access(existing, os.W_OK | os.X_OK):
         raise _not_writable(folder)
+
+
+def check_reports(reports_dir: Path | str | None) -> None:
+    """The reports folder is, or can be made, a folder the run can write into (probed with a temporary file),
+    so that a run does not stop at the reports after hours of work."""
+    if reports_dir is None:
+        return
+    folder = Path(reports_dir)
+    if folder.exists() and not folder.is_dir():
+        raise RunRefused(f"путь папки отчётов — не папка: {folder}", f"reports path is not a folder: {folder}")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError:
+        raise RunRefused(f"нет права записи в папку отчётов: {folder}",
+                         f"reports folder is not writable: {folder}") from None
 
 
 def _not_writable(folder: Path) -> RunRefused:

@@ -85,6 +85,19 @@ def test_warehouse_in_a_folder_nobody_may_write_is_refused():
     assert "нет права записи в папку хранилища: /sys" in line and "warehouse folder is not writable: /sys" in line
 
 
+def test_a_reports_folder_the_run_could_not_write_is_refused_before_the_run_not_after_it(tmp_path):
+    (tmp_path / "reports.txt").write_text("", encoding="utf-8")
+    done = sverka_run(CONFORMANCE / "landing", tmp_path / "sverka.duckdb", "--reports", str(tmp_path / "reports.txt"))
+    assert done.returncode == 2
+    assert "путь папки отчётов — не папка" in refusal(done)
+    if Path("/sys").is_dir():
+        done = sverka_run(CONFORMANCE / "landing", tmp_path / "sverka.duckdb", "--reports", "/sys/sverka-reports")
+        assert done.returncode == 2
+        line = refusal(done)
+        assert "нет права записи в папку отчётов" in line and "reports folder is not writable: /sys/sverka-reports" in line
+    assert nothing_written(tmp_path)
+
+
 def test_second_run_on_a_locked_warehouse_is_refused_at_once_naming_the_lock_and_pid(tmp_path):
     warehouse = tmp_path / "sverka.duckdb"
     with warehouse_lock(warehouse):  # this test process plays the first run

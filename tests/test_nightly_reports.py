@@ -115,3 +115,11 @@ def test_a_nightly_run_on_a_held_warehouse_is_refused_before_any_work(tmp_path):
     assert line == [f"sverka: хранилище занято другим запуском (блокировка {lock_path(warehouse)}, PID {holder.pid}) / "
                     f"the warehouse is in use by another run (lock {lock_path(warehouse)}, PID {holder.pid})"]
     assert not (tmp_path / "parts").exists() and not warehouse.exists()
+
+
+@pytest.mark.skipif(not Path("/sys").is_dir(), reason="needs a folder nobody may write to (Linux /sys)")
+def test_a_reports_folder_nobody_may_write_is_refused_before_any_region_runs(tmp_path):
+    config_path = write_config(tmp_path, "/sys/sverka-reports")
+    with pytest.raises(RunRefused, match="reports folder is not writable: /sys/sverka-reports"):
+        run_national(str(config_path), local=True)
+    assert not (tmp_path / "parts").exists() and not (tmp_path / "sverka.duckdb").exists()
