@@ -69,3 +69,19 @@ def test_a_failing_block_releases_the_lock(tmp_path):
             1 / 0
     with warehouse_lock(warehouse):
         pass
+
+
+def test_run_pipeline_holds_the_lock_for_programmatic_runs_too(tmp_path):
+    from conftest import CONFORMANCE
+    from flows.pipeline import run_pipeline
+    from flows.preflight import WarehouseBusy
+
+    warehouse = tmp_path / "sverka.duckdb"
+    child = hold_in_child(warehouse)
+    try:
+        with pytest.raises(WarehouseBusy):
+            run_pipeline(CONFORMANCE / "landing", warehouse)
+    finally:
+        child.kill()
+        child.wait()
+    assert not warehouse.exists()
