@@ -20,7 +20,6 @@ from typing import Iterator
 from transforms.landing.zipnames import is_junk
 from warehouse.lock import WarehouseLocked, warehouse_lock
 
-
 SKIPPED_TOP_LEVEL = ("truth",)  # the generator's ground truth, never read by a run (see landing_units)
 
 
@@ -41,8 +40,7 @@ class WarehouseBusy(RunRefused):
 
     def __init__(self, locked: WarehouseLocked):
         self.lock_file, self.pid = locked.lock_file, locked.pid
-        ru, _, en = str(locked).partition(" / ")
-        super().__init__(ru, en)
+        super().__init__(locked.ru, locked.en)
 
 
 def check_landing(landing_dir: Path | str) -> None:

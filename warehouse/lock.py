@@ -33,10 +33,9 @@ class WarehouseLocked(RuntimeError):
         self.lock_file = Path(lock_file)
         self.pid = pid
         holder = f", PID {pid}" if pid else ""
-        super().__init__(
-            f"хранилище занято другим запуском (блокировка {lock_file}{holder}) / "
-            f"the warehouse is in use by another run (lock {lock_file}{holder})"
-        )
+        self.ru = f"хранилище занято другим запуском (блокировка {lock_file}{holder})"
+        self.en = f"the warehouse is in use by another run (lock {lock_file}{holder})"
+        super().__init__(f"{self.ru} / {self.en}")
 
 
 def lock_path(warehouse: Path | str) -> Path:
