@@ -51,7 +51,7 @@ def generate(
 
 @app.command()
 def run(
-    landing_dir: Path = typer.Argument(..., exists=True, file_okay=False, help="Folder of source files (zips allowed)."),
+    landing_dir: Path = typer.Argument(..., help="Folder of source files (zips allowed)."),
     warehouse: Path = typer.Option(..., "--warehouse", help="DuckDB file to publish."),
     reports: Optional[Path] = typer.Option(None, "--reports", help="Folder for the quality reports."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Reference date YYYY-MM-DD for date rules (default: today)."),
@@ -69,7 +69,7 @@ def run(
 
 @app.command()
 def ingest(
-    landing_dir: Path = typer.Argument(..., exists=True, file_okay=False, help="Folder of source files (zips allowed)."),
+    landing_dir: Path = typer.Argument(..., help="Folder of source files (zips allowed)."),
     warehouse: Path = typer.Option(..., "--warehouse", help="DuckDB file to publish."),
     workers: int = typer.Option(0, "--workers", help="Parsing processes (0: one per core)."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress display and no load report."),
@@ -110,12 +110,15 @@ def serve(
     """
     from flows.config import ConfigError
     from flows.deploy import serve as serve_deployments
+    from flows.preflight import RunRefused
 
     try:
         serve_deployments(config)
     except ConfigError as exc:
         typer.echo(f"sverka: {exc}", err=True)
         raise typer.Exit(2)
+    except RunRefused as exc:  # the configured warehouse cannot be written
+        _refuse(exc)
 
 
 @app.command()
@@ -132,6 +135,7 @@ def nightly(
     """
     from flows.config import ConfigError
     from flows.national import RegionsFailed, run_national
+    from flows.preflight import RunRefused
 
     _logging()
     try:
@@ -139,6 +143,8 @@ def nightly(
     except ConfigError as exc:
         typer.echo(f"sverka: {exc}", err=True)
         raise typer.Exit(2)
+    except RunRefused as exc:  # e.g. another run holds the warehouse
+        _refuse(exc)
     except RegionsFailed as exc:
         for failure in exc.failures:
             typer.echo(f"region {failure['region']}: failed: {failure['error']}", err=True)
@@ -146,6 +152,8 @@ def nightly(
         raise typer.Exit(1)
     for r in result["regions"]:
         typer.echo(f"region {r['region']}: {'unchanged, reused' if r['reused'] else 'recomputed'}")
+        for report in r.get("reports", []):
+            typer.echo(f"report: {report}")
 
 
 @address_app.command("parse")
@@ -162,12 +170,33 @@ def address_parse() -> None:
 
 
 def _run(landing_dir, warehouse, reports, as_of, workers, quiet, prefect=False, until=None, all_files=False) -> None:
+    import contextlib
     import os
 
+    from flows.preflight import RunRefused, check_landing, check_reports, hold_warehouse
+
+    with contextlib.ExitStack() as held:
+        try:  # before any work: bad paths, an empty landing folder, another run on the warehouse
+            check_landing(landing_dir)
+            check_reports(reports if until != "ingest" else None)
+            held.enter_context(hold_warehouse(warehouse))
+        except RunRefused as exc:
+            _refuse(exc)
+        _run_locked(landing_dir, warehouse, reports, as_of, workers or os.cpu_count() or 1, quiet, prefect, until,
+                    all_files)
+
+
+def _refuse(exc) -> None:
+    """One line, Russian and English, and the refusal's exit code (2; 3 when another run holds the warehouse)."""
+    typer.echo(f"sverka: {exc}", err=True)
+    raise typer.Exit(exc.exit_code)
+
+
+def _run_locked(landing_dir, warehouse, reports, as_of, workers, quiet, prefect, until, all_files) -> None:
     from flows.pipeline import load_report, run_pipeline
+    from flows.preflight import RunRefused
     from flows.progress import SILENT, TerminalProgress
 
-    workers = workers or os.cpu_count() or 1
     progress = SILENT if quiet or prefect else TerminalProgress()
     _logging(progress.log_handler())
     try:
@@ -181,6 +210,8 @@ def _run(landing_dir, warehouse, reports, as_of, workers, quiet, prefect=False, 
                 result = run_pipeline(landing_dir, warehouse, reports, as_of, workers=workers, until=until,
                                       progress=progress)
                 result_reports = result.reports
+    except RunRefused as exc:  # e.g. nothing in the landing folder was recognised
+        _refuse(exc)
     except Exception as exc:  # the one-line reason the contract promises
         typer.echo(f"sverka: run failed: {type(exc).__name__}: {exc}", err=True)
         raise typer.Exit(1)
@@ -221,13 +252,21 @@ def _print_table(header: tuple, rows: list[tuple], max_width: int = 70) -> None:
         typer.echo("  ".join(cells).rstrip())
 
 
+# Load-report statuses that are no problem: a loaded file, and a signature (.sig/.p7s) beside an extract.
+EXPECTED_STATUSES = ("loaded", "signature")
+
+
 def _print_load_report(rows: list[tuple], all_files: bool = False) -> None:
-    """The load report: totals per kind and status, then every file that did not load cleanly."""
+    """The load report: totals per kind and status, then every file that did not load cleanly.
+
+    Signature files hold no rows by design: they are counted on one line, not listed as problems."""
     if all_files:
         _print_table(("source_file", "sheet", "kind", "status", "read", "loaded", "quarantined"), [r[:7] for r in rows])
     else:
         groups: dict[tuple, list[int]] = {}
         for r in rows:
+            if r[3] == "signature":
+                continue
             g = groups.setdefault((r[2] or "—", r[3]), [0, 0, 0, 0])
             g[0] += 1
             g[1] += r[4]
@@ -235,14 +274,19 @@ def _print_load_report(rows: list[tuple], all_files: bool = False) -> None:
             g[3] += r[6]
         _print_table(("kind", "status", "files/sheets", "read", "loaded", "quarantined"),
                      [k + tuple(v) for k, v in sorted(groups.items())])
-        problems = [r for r in rows if r[3] != "loaded"]
+        signatures = sum(r[3] == "signature" for r in rows)
+        if signatures:
+            typer.echo(f"signature files (.sig/.p7s beside extracts, no rows expected): {signatures}")
+        problems = [r for r in rows if r[3] not in EXPECTED_STATUSES]
         if problems:
             typer.echo(f"\nnot loaded cleanly ({len(problems)}):")
             shown = problems[:40]
             _print_table(("source_file", "sheet", "status", "quarantined", "reason"),
                          [(r[0], r[1], r[3], r[6], r[7]) for r in shown], max_width=60)
             if len(problems) > len(shown):
-                typer.echo(f"… and {len(problems) - len(shown)} more: SELECT * FROM quality.load_report WHERE status <> 'loaded'")
+                expected = ", ".join(f"'{s}'" for s in EXPECTED_STATUSES)
+                typer.echo(f"… and {len(problems) - len(shown)} more: "
+                           f"SELECT * FROM quality.load_report WHERE status NOT IN ({expected})")
     totals = [sum(r[i] for r in rows) for i in (4, 5, 6)]
     typer.echo(f"{len(rows)} files/sheets; rows read {totals[0]}, loaded {totals[1]}, quarantined {totals[2]}")
 

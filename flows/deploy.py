@@ -3,7 +3,9 @@
 One deployment per region (`nightly-<code>`, on the region's cron) and one for every region at once
 (`nightly-all`, unscheduled: trigger it, or give the fleet one schedule). Each deployment runs at
 most one flow at a time, and publishing takes a global concurrency slot per warehouse file, since
-DuckDB has one writer.
+DuckDB has one writer; the flow also holds the warehouse's lock file, so that a `sverka run` or
+`sverka nightly` on the same warehouse is refused while it runs. With `[warehouse] reports` set, each
+region's quality report and review queues go to `<reports>/<code>/`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from prefect.schedules import Cron
 
 from flows.config import load_config
 from flows.national import national_flow, warehouse_slot
+from flows.preflight import check_reports, check_warehouse
 
 
 def build_deployments(config_path: Path | str) -> list:
@@ -60,6 +63,9 @@ def serve(config_path: Path | str) -> None:
     """Registers the deployments and runs their flows in this process until interrupted."""
     from prefect import serve as prefect_serve
 
+    config = load_config(config_path)
+    check_warehouse(config.warehouse.path)  # refuse now, not at 02:00
+    check_reports(config.warehouse.reports)
     deployments = build_deployments(config_path)
     ensure_concurrency_limit(config_path)
     prefect_serve(*deployments)

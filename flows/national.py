@@ -5,6 +5,11 @@ A region task builds the region in a private DuckDB file, exports it as Parquet 
 (plus the code version and the as-of date), so a nightly run over unchanged extracts skips the
 region entirely. The publishing task assembles the warehouse from all partitions into a new file
 and swaps it in, holding a global concurrency slot so that one flow at a time writes the warehouse.
+
+The whole flow holds the warehouse's lock (`<warehouse>.lock`, see warehouse/lock.py), so a second run on
+the same warehouse, from the CLI or a deployment, is refused at once. With `[warehouse] reports` in the
+configuration, each recomputed region writes its quality report and review queues into `<reports>/<code>/`,
+through the same function as `sverka run --reports`, and links them from its artifacts.
 """
 
 from __future__ import annotations
@@ -12,26 +17,32 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import logging
 import os
 import tempfile
 import time
 from pathlib import Path
 from typing import Iterator
 
+import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.concurrency.sync import concurrency
 from prefect.tasks import exponential_backoff
 
 from flows.config import RunConfig, load_config
-from flows.pipeline import build_region
+from flows.pipeline import build_region, write_reports
+from flows.preflight import RunRefused, check_landing, check_reports, hold_warehouse
 from transforms.landing.archive import landing_units
 from warehouse.partitions import assemble, export_region, exported_fingerprint, landing_fingerprint
 from warehouse.publish import building, connect
 from warehouse.reports.quality_figures import load_figures
+from warehouse.reports.quality_report import HTML_NAME, XLSX_NAME
 from warehouse.reports.run_summary import kpi_records, summary_markdown
 
 CODE_ROOTS = ("transforms", "checks", "warehouse", "flows")
+
+log = logging.getLogger("sverka")
 
 
 def code_version() -> str:
@@ -53,11 +64,72 @@ def region_inputs(landing_dir: str, as_of: dt.date) -> dict:
 
 
 def _region_cache_key(context, parameters: dict) -> str | None:
-    """sha256 of the region's input files; no key (a real run) when its partitions are gone."""
+    """sha256 of the region's input files; no key (a real run) when its partitions or its reports are gone."""
+    try:
+        check_landing(parameters["landing_dir"])
+    except RunRefused:
+        return None  # the run itself reports the problem
     inputs = region_inputs(parameters["landing_dir"], parameters["as_of"])
     if exported_fingerprint(Path(parameters["parts_dir"]), parameters["region"]) != inputs:
         return None
+    if _reports_missing(parameters.get("reports_dir")):
+        return None
     return f"sverka-region-{parameters['region']}-{inputs['sha256']}-{inputs['as_of']}"
+
+
+def region_jobs(config: RunConfig, codes: list[str], as_of: dt.date) -> list[dict]:
+    """The parameters of `process_region` for each region: its landing, the partitions and, when the
+    configuration names a reports folder, the region's own subfolder `<reports>/<code>`."""
+    reports = config.warehouse.reports
+    return [
+        {"region": code, "landing_dir": str(config.region(code).landing), "parts_dir": str(config.warehouse.parts),
+         "as_of": as_of, "region_name": config.region(code).name,
+         "reports_dir": str(Path(reports) / code) if reports else None}
+        for code in codes
+    ]
+
+
+def _reports_missing(reports_dir: str | None) -> bool:
+    return bool(reports_dir) and not (Path(reports_dir) / HTML_NAME).is_file()
+
+
+def existing_reports(reports_dir: str | None) -> list[str]:
+    """The region's quality report files (HTML, XLSX) that exist in its reports folder."""
+    if not reports_dir:
+        return []
+    return [str(Path(reports_dir) / name) for name in (HTML_NAME, XLSX_NAME) if (Path(reports_dir) / name).is_file()]
+
+
+def run_region(region: str, landing_dir: str, parts_dir: str, as_of: dt.date, region_name: str | None = None,
+               reports_dir: str | None = None, artifacts=None) -> dict:
+    """One region without Prefect: build it in a private file, export its partitions, write its reports.
+
+    Skipped (`reused`) when its inputs match the exported partitions and its reports are there.
+    `artifacts(con, report_paths)`, when given, is called on the finished build (read-only).
+    """
+    check_landing(landing_dir)  # a missing or empty landing fails this region at once, not the others
+    inputs = region_inputs(landing_dir, as_of)
+    if exported_fingerprint(Path(parts_dir), region) == inputs and not _reports_missing(reports_dir):
+        log.info("region %s: inputs unchanged (sha256 %s), partitions reused", region, inputs["sha256"][:12])
+        return {"region": region, "reused": True, "sha256": inputs["sha256"], "reports": existing_reports(reports_dir)}
+    started = time.perf_counter()
+    now = dt.datetime.combine(as_of, dt.time(0, 0))
+    docs_dir = Path(reports_dir).resolve() / "data_docs" if reports_dir else None
+    with tempfile.TemporaryDirectory(prefix=f"sverka-region-{region}-") as tmp:
+        build = Path(tmp) / "region.duckdb"
+        with connect(build) as con:
+            summary = build_region(con, Path(landing_dir), as_of, now, region=region, docs_dir=docs_dir)
+            log.info("region %s: %d files, %d rows read", region, summary.files, summary.rows_read)
+            export_region(con, Path(parts_dir), region, inputs)
+            premises = con.execute("SELECT count(*) FROM marts.premises").fetchone()[0]
+        # The same reports as `sverka run --reports`, from the region's finished build.
+        reports = [str(p) for p in write_reports(build, Path(reports_dir).resolve(), region_name)] if reports_dir else []
+        if artifacts is not None:
+            with duckdb.connect(str(build), read_only=True) as con:
+                artifacts(con, reports)
+    seconds = round(time.perf_counter() - started, 1)
+    return {"region": region, "reused": False, "sha256": inputs["sha256"], "files": summary.files,
+            "rows_read": summary.rows_read, "premises": premises, "seconds": seconds, "reports": reports}
 
 
 @task(
@@ -67,36 +139,25 @@ def _region_cache_key(context, parameters: dict) -> str | None:
     persist_result=True,
     retries=2,
     retry_delay_seconds=exponential_backoff(backoff_factor=10),
+    retry_condition_fn=lambda task, task_run, state: not isinstance(state.data, RunRefused),  # refuses again
     timeout_seconds=6 * 3600,
     tags=["sverka", "region"],
 )
 def process_region(region: str, landing_dir: str, parts_dir: str, as_of: dt.date,
-                   region_name: str | None = None) -> dict:
-    """Landing → staging → reconciled → marts for one region, exported as its partitions."""
-    logger = get_run_logger()
-    inputs = region_inputs(landing_dir, as_of)
-    if exported_fingerprint(Path(parts_dir), region) == inputs:
-        logger.info("region %s: inputs unchanged (sha256 %s), partitions reused", region, inputs["sha256"][:12])
-        return {"region": region, "reused": True, "sha256": inputs["sha256"]}
-    started = time.perf_counter()
-    now = dt.datetime.combine(as_of, dt.time(0, 0))
-    with tempfile.TemporaryDirectory(prefix=f"sverka-region-{region}-") as tmp:
-        build = Path(tmp) / "region.duckdb"
-        with connect(build) as con:
-            summary = build_region(con, Path(landing_dir), as_of, now, region=region)
-            logger.info("region %s: %d files, %d rows read", region, summary.files, summary.rows_read)
-            export_region(con, Path(parts_dir), region, inputs)
-            premises = con.execute("SELECT count(*) FROM marts.premises").fetchone()[0]
-            _region_artifacts(con, region, region_name)
-    seconds = round(time.perf_counter() - started, 1)
-    return {"region": region, "reused": False, "sha256": inputs["sha256"], "files": summary.files,
-            "rows_read": summary.rows_read, "premises": premises, "seconds": seconds}
+                   region_name: str | None = None, reports_dir: str | None = None) -> dict:
+    """Landing → staging → reconciled → marts for one region, exported as its partitions, with its reports."""
+
+    def artifacts(con, reports: list[str]) -> None:
+        _region_artifacts(con, region, region_name, reports)
+
+    return run_region(region, landing_dir, parts_dir, as_of, region_name, reports_dir, artifacts)
 
 
-def _region_artifacts(con, region: str, region_name: str | None) -> None:
-    """The region's run in Russian Markdown and its quality KPIs as a table, on the task run."""
+def _region_artifacts(con, region: str, region_name: str | None, reports: list[str] | None = None) -> None:
+    """The region's run in Russian Markdown (with links to its reports) and its quality KPIs as a table."""
     figures = load_figures(con, region_name or f"регион {region}")
-    create_markdown_artifact(key=f"sverka-region-{region}", markdown=summary_markdown(figures, [], heading="Сверка"),
+    create_markdown_artifact(key=f"sverka-region-{region}",
+                             markdown=summary_markdown(figures, [Path(p) for p in reports or []], heading="Сверка"),
                              description=f"Сверка: регион {region}")
     create_table_artifact(key=f"sverka-region-{region}-kpis", table=kpi_records(con),
                           description=f"Показатели качества данных: регион {region}")
@@ -136,21 +197,21 @@ def national_flow(config_path: str, regions: list[str] | None = None, as_of: dt.
     codes = regions or [r.code for r in config.regions]
     as_of = as_of or config.as_of()
     parts = str(config.warehouse.parts)
-    futures = [
-        process_region.submit(code, str(config.region(code).landing), parts, as_of, config.region(code).name)
-        for code in codes
-    ]
-    results, failures = [], []
-    for code, future in zip(codes, futures):
-        outcome = future.result(raise_on_failure=False)
-        if isinstance(outcome, BaseException):
-            failures.append({"region": code, "error": f"{type(outcome).__name__}: {outcome}"})
-            get_run_logger().error("region %s failed: %s", code, failures[-1]["error"])
-        else:
-            results.append(outcome)
-    # A failed region does not hold the others back: it keeps its last good partitions, if any.
-    every_region = sorted(r.code for r in config.regions if (Path(parts) / f"region={r.code}").exists())
-    publish_warehouse(str(config.warehouse.path), parts, every_region)
+    check_reports(config.warehouse.reports)
+    with hold_warehouse(config.warehouse.path):  # one run at a time on this warehouse, publishing included
+        jobs = region_jobs(config, codes, as_of)
+        futures = [process_region.submit(**job) for job in jobs]
+        results, failures = [], []
+        for code, future in zip(codes, futures):
+            outcome = future.result(raise_on_failure=False)
+            if isinstance(outcome, BaseException):
+                failures.append({"region": code, "error": f"{type(outcome).__name__}: {outcome}"})
+                get_run_logger().error("region %s failed: %s", code, failures[-1]["error"])
+            else:
+                results.append(outcome)
+        # A failed region does not hold the others back: it keeps its last good partitions, if any.
+        every_region = sorted(r.code for r in config.regions if (Path(parts) / f"region={r.code}").exists())
+        publish_warehouse(str(config.warehouse.path), parts, every_region)
     create_markdown_artifact(key="sverka-national", markdown=national_markdown(results, failures, as_of),
                              description="Сверка: регионы ночного запуска")
     if failures:
@@ -179,20 +240,31 @@ def national_markdown(results: list[dict], failures: list[dict], as_of: dt.date)
     for f in failures:
         error = f["error"].replace("|", "/")[:300]
         lines.append(f"| {f['region']} | **ошибка**, в хранилище остались прошлые данные региона: {error} | | | | |")
+    reported = [r for r in results if r.get("reports")]
+    if reported:
+        lines += ["", "## Отчёты о качестве данных", ""]
+        lines += [f"- регион {r['region']}: " + ", ".join(f"[{Path(p).name}]({Path(p).resolve().as_uri()})"
+                                                         for p in r["reports"]) for r in reported]
     return "\n".join(lines) + "\n"
 
 
 def run_national(config_path: str, regions: list[str] | None = None, as_of: dt.date | None = None,
                  dask_address: str | None = None, workers: int | None = None, local: bool = False) -> dict:
-    """`local=True` runs regions one after another in this process (the reference for Dask runs)."""
-    if local:
-        from prefect.task_runners import ThreadPoolTaskRunner
+    """`local=True` runs regions one after another in this process (the reference for Dask runs).
 
-        return national_flow.with_options(task_runner=ThreadPoolTaskRunner(max_workers=1))(config_path, regions, as_of)
+    The warehouse's lock is taken first (the flow takes it again, re-entrantly): a second run on the same
+    warehouse is refused (RunRefused) before a Dask cluster or an API server is started."""
     config: RunConfig = load_config(config_path)
-    runner = task_runner(dask_address or config.dask_address, workers)
-    with api_for_workers():
-        return national_flow.with_options(task_runner=runner)(config_path, regions, as_of)
+    check_reports(config.warehouse.reports)
+    with hold_warehouse(config.warehouse.path):
+        if local:
+            from prefect.task_runners import ThreadPoolTaskRunner
+
+            runner = ThreadPoolTaskRunner(max_workers=1)
+            return national_flow.with_options(task_runner=runner)(config_path, regions, as_of)
+        runner = task_runner(dask_address or config.dask_address, workers)
+        with api_for_workers():
+            return national_flow.with_options(task_runner=runner)(config_path, regions, as_of)
 
 
 @contextlib.contextmanager

@@ -13,6 +13,7 @@ from prefect import flow, task
 
 from flows import stages
 from flows.ingest import ingest_flow
+from flows.preflight import check_landing, check_recognised, check_reports, hold_warehouse
 from flows.publish import publish_flow
 from flows.reconcile import reconcile_flow
 from flows.validate import validate_flow
@@ -22,6 +23,13 @@ from warehouse.publish import abort_build, build_path, commit_build, connect, st
 @task(name="start-build", tags=["sverka", "warehouse-writer"])
 def start(warehouse: str) -> str:
     return str(start_build(Path(warehouse)))
+
+
+@task(name="check-recognised", tags=["sverka"])
+def recognised(build: str, landing_dir: str) -> None:
+    """Refuses the run when nothing in the landing folder was recognised and loaded."""
+    with connect(build) as con:
+        check_recognised(con, landing_dir)
 
 
 @task(name="carry-over-load-times", tags=["sverka", "warehouse-writer"])
@@ -51,14 +59,21 @@ def _discard_build(flow, flow_run, state) -> None:
 )
 def region_flow(landing_dir: str, warehouse: str, reports_dir: str | None = None, as_of: dt.date | None = None,
                 region_name: str | None = None) -> dict:
-    """Everything `sverka run` does, as a Prefect flow with one task per landing unit."""
+    """Everything `sverka run` does, as a Prefect flow with one task per landing unit.
+
+    Refused before any work (RunRefused) when the landing folder is missing or empty, the reports folder or the
+    warehouse cannot be written, or another run holds the warehouse; the warehouse's lock is held until the reports are written."""
     as_of = as_of or dt.date.today()
-    build = start(warehouse)
-    summary = ingest_flow(landing_dir, build)
-    carry_over(build, warehouse, dt.datetime.now().replace(microsecond=0))
-    summary["reconcile"] = reconcile_flow(build)
-    docs_dir = str(Path(reports_dir) / "data_docs") if reports_dir else None
-    summary["validate"] = validate_flow(build, as_of, docs_dir)
-    commit(build, warehouse)
-    summary["publish"] = publish_flow(warehouse, reports_dir, region_name)
+    check_landing(landing_dir)
+    check_reports(reports_dir)
+    with hold_warehouse(warehouse):
+        build = start(warehouse)
+        summary = ingest_flow(landing_dir, build)
+        recognised(build, landing_dir)
+        carry_over(build, warehouse, dt.datetime.now().replace(microsecond=0))
+        summary["reconcile"] = reconcile_flow(build)
+        docs_dir = str(Path(reports_dir) / "data_docs") if reports_dir else None
+        summary["validate"] = validate_flow(build, as_of, docs_dir)
+        commit(build, warehouse)
+        summary["publish"] = publish_flow(warehouse, reports_dir, region_name)
     return summary

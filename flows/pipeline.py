@@ -12,6 +12,7 @@ import duckdb
 from checks import run_expectations, run_rules
 from flows import stages
 from flows.logs import for_region
+from flows.preflight import check_recognised, hold_warehouse
 from flows.progress import SILENT, Progress
 from transforms.match import reconcile
 from warehouse.publish import building
@@ -54,6 +55,7 @@ def build_region(
         log.info("staging: %d files, %d rows read", summary.files, summary.rows_read)
         if until == "ingest":
             return summary
+        check_recognised(con, landing_dir)  # nothing to reconcile: refuse with one clear line
         progress.stage("reconcile")
         reconcile(con)
         progress.stage("rules")
@@ -81,14 +83,15 @@ def run_pipeline(
     as_of = as_of or dt.date.today()
     now = now or dt.datetime.now().replace(microsecond=0)
     docs_dir = Path(reports_dir) / "data_docs" if reports_dir and until != "ingest" else None
-    with building(warehouse) as con:
-        summary = build_region(con, landing_dir, as_of, now, previous=warehouse, workers=workers, until=until,
-                               docs_dir=docs_dir, progress=progress)
-    if reports_dir and until != "ingest":
-        progress.stage("reports")
-        reports = write_reports(warehouse, Path(reports_dir))
-    else:
-        reports = []
+    with hold_warehouse(warehouse):  # one run at a time per warehouse (re-entrant: the CLI took it already)
+        with building(warehouse) as con:
+            summary = build_region(con, landing_dir, as_of, now, previous=warehouse, workers=workers, until=until,
+                                   docs_dir=docs_dir, progress=progress)
+        if reports_dir and until != "ingest":
+            progress.stage("reports")
+            reports = write_reports(warehouse, Path(reports_dir))
+        else:
+            reports = []
     return RunResult(warehouse, summary.files, summary.problems, summary.rows_read, reports)
 
 

@@ -31,7 +31,7 @@ def config(tmp_path_factory):
         sections.append(f'[[region]]\ncode = "{code}"\nname = "регион {code}"\nlanding = "landing-{code}"\n')
     path = root / "regions.toml"
     path.write_text(
-        '[warehouse]\npath = "sverka.duckdb"\nparts = "parts"\n\n[schedule]\nas_of = "2025-01-20"\n\n' + "\n".join(sections),
+        '[warehouse]\npath = "sverka.duckdb"\nparts = "parts"\nreports = "reports"\n\n[schedule]\nas_of = "2025-01-20"\n\n' + "\n".join(sections),
         encoding="utf-8",
     )
     return path
@@ -71,6 +71,15 @@ def test_each_recomputed_region_leaves_its_summary_and_kpi_artifacts(prefect_api
         assert region_row["Помещений"] == premises[code]
     national = found["sverka-national"].data
     assert all(f"| {code} | пересчитан |" in national for code in REGIONS)
+
+    # Each region's quality report and review queues, in its own folder of the configured reports folder,
+    # linked from the region's summary and from the national one.
+    for code in REGIONS:
+        html = config.parent / "reports" / code / "quality_report.html"
+        assert html.is_file() and (html.parent / "quality_report.xlsx").is_file()
+        assert list((html.parent / "review_queues").glob("*.xlsx"))
+        assert html.resolve().as_uri() in found[f"sverka-region-{code}"].data
+        assert html.resolve().as_uri() in national
 
 
 def test_unchanged_inputs_skip_their_regions(prefect_api, config):

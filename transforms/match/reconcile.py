@@ -118,6 +118,6 @@ def reconcile(con: duckdb.DuckDBPyConnection) -> dict:
         "seconds": timings,
     }
     log.info("reconcile: %d premises in %d linked houses: %s (%.1f s)", summary["premises"],
-             summary["houses"]["linked"], ", ".join(f"{k} {v}" for k, v in summary["statuses"].items()),
+             summary["houses"].get("linked", 0), ", ".join(f"{k} {v}" for k, v in summary["statuses"].items()),
              summary["seconds"]["total"])
     return summary
