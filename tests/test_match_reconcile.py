@@ -104,21 +104,21 @@ def test_registry_numbers_are_confirmed_or_reported_as_conflicts(con):
     assert "помещение другого дома" in got["6"]["reason"]
 
 
-def test_a_renumbered_flat_sharing_its_area_with_a_neighbour_goes_to_review(con):
+def test_a_renumbered_flat_is_found_once_its_neighbour_of_the_same_area_is_taken(con):
     got = matches(con, "renumbered")
     assert (got["7"]["status"], got["7"]["number"]) == ("auto", RENUMBERED.cad(6))
-    assert (got["22"]["status"], got["22"]["number"]) == ("review", None)
-    assert got["22"]["candidate"] == RENUMBERED.cad(1)          # flat 7 is taken: flat 2 is left to check
-    assert "number≈22~2" in got["22"]["reason"]
-    # a unique area alone is not enough either
-    assert (got["99"]["status"], got["99"]["number"]) == ("review", None)
+    # flat 7 is taken: flat 2 is the one of that area left, and «22» is «2» with a doubled digit
+    assert (got["22"]["status"], got["22"]["number"]) == ("auto", RENUMBERED.cad(1))
+    assert "в номере задвоена цифра (22 в ГИС ЖКХ, 2 в ЕГРН)" in got["22"]["reason"]
+    assert (got["99"]["status"], got["99"]["number"]) == ("auto", RENUMBERED.cad(8))
 
 
-def test_swapped_numbers_go_to_review(con):
+def test_swapped_numbers_are_resolved_by_area(con):
     got = matches(con, "swap")
     assert got["3"]["status"] == "auto"
-    assert {got["1"]["status"], got["2"]["status"]} == {"review"}
-    assert got["1"]["number"] is None and got["2"]["number"] is None
+    assert (got["1"]["status"], got["1"]["number"]) == ("auto", SWAP.cad(1))
+    assert (got["2"]["status"], got["2"]["number"]) == ("auto", SWAP.cad(0))
+    assert "соседний номер (1 в ГИС ЖКХ, 2 в ЕГРН), площадь совпадает: 50 м²" in got["1"]["reason"]
 
 
 def test_rooms_in_flats_parking_places_and_common_property_are_never_a_flat(con):

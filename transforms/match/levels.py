@@ -30,6 +30,11 @@ def _area_text(col: str) -> str:
     return f"regexp_replace(CAST(round({col}, 2) AS VARCHAR), '\\.0+$', '')"
 
 
+def area_ru(col: str) -> str:
+    """SQL: an area as people write it in Russian: 54.2 → '54,2', 54.25 → '54,25', 54.0 → '54'."""
+    return f"replace(regexp_replace(printf('%.2f', {col}), '\\.?0+$', ''), '.', ',')"
+
+
 @dataclass(frozen=True)
 class Level:
     """One comparison level. `condition` and `label` are SQL over the pair (`g`, `e`)."""

@@ -157,6 +157,122 @@ guarded AS (
     FROM (SELECT *, chosen_number IS NOT NULL AND count(*) OVER (PARTITION BY chosen_number) > 1 AS shared
           FROM numbered)
 ),
+-- Elimination within a house, as a person does it: the GIS premises still without a number and the EGRN objects
+-- nobody has taken, in a trusted house link. A leftover pair is accepted when each is the other's single best
+-- leftover (mutual best, ties go to a person) and the evidence is enough on its own terms:
+--   near number   a typo or a renumbering (one character, neighbouring numbers, transposed digits, 466/46,
+--                 104/4) and an agreeing area
+--   registry      the number GIS carries points at it, and the area agrees
+--   elimination   the only leftover of agreeing area on both sides, the area equal or rounded
+leftover_premises AS (
+    SELECT g.premise_id, g.registry_cadastral_number, g.number_key, g.number_text, g.egrn_house_id, g.kind,
+           -- why a person would doubt the GIS number: written twice in the house, beyond the house's numbers in
+           -- EGRN, or the EGRN premise of that number has another area
+           count(*) OVER (PARTITION BY g.gis_house_id, g.number_key) > 1 AS number_twice,
+           TRY_CAST(g.number_key AS BIGINT) > n.max_number AS number_beyond,
+           exists(SELECT 1 FROM candidates AS c
+                  WHERE c.premise_id = g.premise_id AND c.same_house AND c.number_level IN ('exact', 'format')
+                    AND c.excluded_by IS NULL AND c.kind_level = 'same' AND c.area_level = 'far') AS number_other_area
+    FROM guarded AS g
+    JOIN house_agreement AS a ON a.gis_house_id = g.gis_house_id
+    LEFT JOIN (SELECT egrn_house_id, kind, max(TRY_CAST(number_key AS BIGINT)) AS max_number
+               FROM egrn WHERE NOT is_retired GROUP BY ALL) AS n
+      ON n.egrn_house_id = g.egrn_house_id AND n.kind = g.kind
+    WHERE g.chosen_number IS NULL AND g.status IN ('review', 'conflict') AND NOT g.shared
+      AND g.excluded IS NULL  -- a flat Rosreestr knows only as its rooms (or a parking place) has no leftover
+      AND g.trusted AND (a.agreement >= $min_house_agreement OR g.link_evidence >= 2)
+      AND (g.registry_verdict IS NULL OR g.registry_verdict NOT IN ('plausible'))
+),
+taken_numbers AS (
+    SELECT DISTINCT chosen_number AS cadastral_number FROM guarded WHERE chosen_number IS NOT NULL
+    UNION SELECT registry_cadastral_number FROM guarded WHERE registry_verdict = 'plausible'
+    -- an EGRN premise whose number and area some GIS premise shares is that premise's, not a leftover
+    UNION SELECT cadastral_number FROM strong
+),
+leftover_pairs AS (
+    SELECT l.premise_id, c.cadastral_number, c.area_level, c.registry_level = 'same' AS registry_same,
+           l.number_twice OR coalesce(l.number_beyond, FALSE) OR l.number_other_area AS number_doubtful,
+           l.number_text AS gis_number, c.egrn_number, c.egrn_area, g.area AS gis_area,
+           CASE WHEN l.number_key IS NULL OR e.number_key IS NULL OR l.number_key = e.number_key THEN NULL
+                WHEN abs(TRY_CAST(l.number_key AS BIGINT) - TRY_CAST(e.number_key AS BIGINT)) = 1 THEN 'adjacent'
+                WHEN length(l.number_key) = length(e.number_key) AND length(l.number_key) >= 2
+                 AND damerau_levenshtein(l.number_key, e.number_key) = 1
+                 AND levenshtein(l.number_key, e.number_key) = 2 THEN 'transposed'
+                WHEN regexp_replace(l.number_key, '[^0-9]', '', 'g') = regexp_replace(e.number_key, '[^0-9]', '', 'g')
+                    THEN 'letter'
+                WHEN length(l.number_key) = length(e.number_key) + 1
+                 AND list_bool_or([left(e.number_key, i) || substr(e.number_key, i, 1) || substr(e.number_key, i + 1)
+                                   = l.number_key FOR i IN range(1, length(e.number_key) + 1)]) THEN 'doubled'
+                WHEN abs(length(l.number_key) - length(e.number_key)) BETWEEN 1 AND 2
+                 AND (starts_with(l.number_key, e.number_key) OR starts_with(e.number_key, l.number_key)
+                      OR ends_with(l.number_key, e.number_key) OR ends_with(e.number_key, l.number_key))
+                    THEN 'renumbered'
+                WHEN TRY_CAST(l.number_key AS BIGINT) % 100 = TRY_CAST(e.number_key AS BIGINT) % 100
+                 AND TRY_CAST(l.number_key AS BIGINT) <> TRY_CAST(e.number_key AS BIGINT) THEN 'renumbered'
+           END AS number_near,
+           CASE c.area_level WHEN 'equal' THEN 3 WHEN 'rounding' THEN 2 WHEN 'close' THEN 1 END AS area_rank
+    FROM leftover_premises AS l
+    JOIN candidates AS c ON c.premise_id = l.premise_id
+    JOIN reconciled.gis_premises AS g ON g.premise_id = l.premise_id
+    JOIN egrn AS e ON e.cadastral_number = c.cadastral_number
+    WHERE c.same_house AND c.excluded_by IS NULL AND c.kind_level = 'same'
+      AND c.area_level IN ('equal', 'rounding', 'close')
+      AND c.cadastral_number NOT IN (SELECT cadastral_number FROM taken_numbers)
+),
+leftover_ranked AS (
+    SELECT *,
+           count(*) OVER (PARTITION BY premise_id) AS left_for_premise,
+           count(*) OVER (PARTITION BY cadastral_number) AS left_for_object,
+           max(rank) OVER (PARTITION BY premise_id) AS best_for_premise,
+           max(rank) OVER (PARTITION BY cadastral_number) AS best_for_object
+    FROM (SELECT *, registry_same::INT * 16 + (number_near IS NOT NULL)::INT * 4 + area_rank AS rank
+          FROM leftover_pairs)
+),
+eliminated AS (
+    SELECT r.*,
+           CASE WHEN registry_same THEN 'registry'
+                WHEN number_near IS NOT NULL THEN 'near'
+                ELSE 'elimination' END AS rule,
+           concat_ws(', ',
+               CASE WHEN registry_same
+                    THEN 'кадастровый номер из ГИС ЖКХ указывает на помещение ' || egrn_number
+                         || ' в ЕГРН, у которого нет другой пары в доме'
+                    WHEN number_near IS NULL
+                    THEN 'единственное оставшееся без пары помещение дома с такой площадью (номер '
+                         || gis_number || ' в ГИС ЖКХ, ' || egrn_number || ' в ЕГРН)' END,
+               CASE number_near
+                   WHEN 'adjacent' THEN 'соседний номер'
+                   WHEN 'transposed' THEN 'в номере переставлены цифры'
+                   WHEN 'doubled' THEN 'в номере задвоена цифра'
+                   WHEN 'letter' THEN 'номер отличается буквой'
+                   WHEN 'renumbered' THEN 'номер перенумерован' END
+                   || ' (' || gis_number || ' в ГИС ЖКХ, ' || egrn_number || ' в ЕГРН)',
+               CASE WHEN area_level = 'equal' THEN 'площадь совпадает: ' || {{gis_area_ru}} || ' м²'
+                    ELSE 'площадь близка: ' || {{gis_area_ru}} || ' и ' || {{egrn_area_ru}} || ' м²' END,
+               CASE WHEN NOT registry_same AND number_near IS NOT NULL
+                    THEN 'других свободных помещений с похожим номером и такой площадью нет' END
+           ) AS reason_ru
+    FROM leftover_ranked AS r
+    WHERE rank = best_for_premise AND rank = best_for_object
+      AND (SELECT count(*) FROM leftover_ranked AS o WHERE o.premise_id = r.premise_id AND o.rank = r.rank) = 1
+      AND (SELECT count(*) FROM leftover_ranked AS o WHERE o.cadastral_number = r.cadastral_number AND o.rank = r.rank) = 1
+      AND (registry_same
+           OR (number_near IS NOT NULL AND number_doubtful)
+           OR (number_doubtful AND left_for_premise = 1 AND left_for_object = 1 AND area_rank >= 2))
+),
+resolved AS (
+    SELECT g.* REPLACE (
+               CASE WHEN x.premise_id IS NULL THEN g.status
+                    WHEN g.registry_cadastral_number = x.cadastral_number THEN 'confirmed'
+                    WHEN g.registry_cadastral_number IS NOT NULL THEN 'conflict'
+                    ELSE 'auto' END AS status,
+               coalesce(g.chosen_number, x.cadastral_number) AS chosen_number),
+           x.rule AS elimination_rule, x.number_near, x.gis_number AS elim_gis_number,
+           x.egrn_number AS elim_egrn_number, x.gis_area AS elim_gis_area, x.egrn_area AS elim_egrn_area,
+           x.area_level AS elim_area_level, x.reason_ru AS elim_reason
+    FROM guarded AS g
+    LEFT JOIN eliminated AS x USING (premise_id)
+),
 -- what a person is asked to check: the best candidate no other premise has been given
 open_candidates AS (
     SELECT c.premise_id,
@@ -166,7 +282,7 @@ open_candidates AS (
            arg_max(c.evidence, (c.match_score, c.cadastral_number)) AS best_evidence
     FROM candidates AS c
     WHERE c.same_house AND c.excluded_by IS NULL
-      AND NOT exists(SELECT 1 FROM guarded AS t
+      AND NOT exists(SELECT 1 FROM resolved AS t
                      WHERE t.chosen_number = c.cadastral_number AND t.premise_id <> c.premise_id)
     GROUP BY c.premise_id
 ),
@@ -179,7 +295,7 @@ settled AS (
         o.best_number,
         o.best_score,
         o.best_evidence
-    FROM guarded AS g
+    FROM resolved AS g
     LEFT JOIN open_candidates AS o USING (premise_id)
 ),
 final AS (
@@ -191,13 +307,18 @@ final AS (
         CASE WHEN status = 'confirmed' THEN 'registry'
              WHEN chosen_number IS NOT NULL THEN 'matched' END AS cadastral_source,
         status AS match_status,
-        CASE WHEN status = 'confirmed' THEN coalesce(CASE WHEN matched_number IS NOT NULL THEN matched_score END,
+        CASE WHEN elimination_rule IS NOT NULL THEN
+                 CASE elimination_rule WHEN 'registry' THEN $elimination_score_registry
+                                       WHEN 'near' THEN $elimination_score_near
+                                       ELSE $elimination_score_only END
+             WHEN status = 'confirmed' THEN coalesce(CASE WHEN matched_number IS NOT NULL THEN matched_score END,
                                                      registry_score)
              WHEN chosen_number IS NOT NULL THEN matched_score
              ELSE coalesce(best_score, 0.0) END AS match_score,
         concat_ws('; ',
             'house=' || coalesce(link_method, 'нет'),
-            CASE WHEN status = 'confirmed' THEN coalesce(CASE WHEN matched_number IS NOT NULL THEN matched_evidence END,
+            CASE WHEN elimination_rule IS NOT NULL THEN elim_reason
+                 WHEN status = 'confirmed' THEN coalesce(CASE WHEN matched_number IS NOT NULL THEN matched_evidence END,
                                                          registry_evidence)
                  WHEN chosen_number IS NOT NULL THEN matched_evidence
                  ELSE best_evidence END,
@@ -228,7 +349,10 @@ final AS (
         s.candidates,
         s.registry_verdict,
         e.number_text AS egrn_premise_number,
-        e.area AS egrn_area
+        e.area AS egrn_area,
+        CASE WHEN elimination_rule IS NOT NULL THEN 'elimination_' || elimination_rule || coalesce('_' || s.number_near, '')
+             WHEN matched_number IS NOT NULL AND chosen_number = matched_number THEN 'one_to_one'
+             WHEN status = 'confirmed' THEN 'registry' END AS match_rule
     FROM settled AS s
     JOIN reconciled.gis_houses AS h USING (gis_house_id)
     LEFT JOIN egrn AS e ON e.cadastral_number = coalesce(s.chosen_number, s.best_number)
