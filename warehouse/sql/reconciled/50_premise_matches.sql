@@ -168,13 +168,17 @@ leftover_premises AS (
     SELECT g.premise_id, g.registry_cadastral_number, g.number_key, g.number_text, g.egrn_house_id, g.kind,
            -- why a person would doubt the GIS number: written twice in the house, beyond the house's numbers in
            -- EGRN, or the EGRN premise of that number has another area
-           count(*) OVER (PARTITION BY g.gis_house_id, g.number_key) > 1 AS number_twice,
+           coalesce(t.premises > 1, FALSE) AS number_twice,
            TRY_CAST(g.number_key AS BIGINT) > n.max_number AS number_beyond,
-           exists(SELECT 1 FROM candidates AS c
-                  WHERE c.premise_id = g.premise_id AND c.same_house AND c.number_level IN ('exact', 'format')
-                    AND c.excluded_by IS NULL AND c.kind_level = 'same' AND c.area_level = 'far') AS number_other_area
+           o.premise_id IS NOT NULL AS number_other_area
     FROM guarded AS g
     JOIN house_agreement AS a ON a.gis_house_id = g.gis_house_id
+    LEFT JOIN (SELECT gis_house_id, number_key, count(*) AS premises FROM reconciled.gis_premises GROUP BY ALL) AS t
+      ON t.gis_house_id = g.gis_house_id AND t.number_key = g.number_key
+    LEFT JOIN (SELECT DISTINCT premise_id FROM candidates
+               WHERE same_house AND number_level IN ('exact', 'format') AND excluded_by IS NULL
+                 AND kind_level = 'same' AND area_level = 'far') AS o
+      ON o.premise_id = g.premise_id
     LEFT JOIN (SELECT egrn_house_id, kind, max(TRY_CAST(number_key AS BIGINT)) AS max_number
                FROM egrn WHERE NOT is_retired GROUP BY ALL) AS n
       ON n.egrn_house_id = g.egrn_house_id AND n.kind = g.kind
@@ -224,7 +228,9 @@ leftover_ranked AS (
            count(*) OVER (PARTITION BY premise_id) AS left_for_premise,
            count(*) OVER (PARTITION BY cadastral_number) AS left_for_object,
            max(rank) OVER (PARTITION BY premise_id) AS best_for_premise,
-           max(rank) OVER (PARTITION BY cadastral_number) AS best_for_object
+           max(rank) OVER (PARTITION BY cadastral_number) AS best_for_object,
+           count(*) OVER (PARTITION BY premise_id, rank) AS ties_for_premise,
+           count(*) OVER (PARTITION BY cadastral_number, rank) AS ties_for_object
     FROM (SELECT *, registry_same::INT * 16 + (number_near IS NOT NULL)::INT * 4 + area_rank AS rank
           FROM leftover_pairs)
 ),
@@ -254,8 +260,7 @@ eliminated AS (
            ) AS reason_ru
     FROM leftover_ranked AS r
     WHERE rank = best_for_premise AND rank = best_for_object
-      AND (SELECT count(*) FROM leftover_ranked AS o WHERE o.premise_id = r.premise_id AND o.rank = r.rank) = 1
-      AND (SELECT count(*) FROM leftover_ranked AS o WHERE o.cadastral_number = r.cadastral_number AND o.rank = r.rank) = 1
+      AND ties_for_premise = 1 AND ties_for_object = 1
       AND (registry_same
            OR (number_near IS NOT NULL AND number_doubtful)
            OR (number_doubtful AND left_for_premise = 1 AND left_for_object = 1 AND area_rank >= 2))
@@ -316,18 +321,26 @@ final AS (
              WHEN chosen_number IS NOT NULL THEN matched_score
              ELSE coalesce(best_score, 0.0) END AS match_score,
         concat_ws('; ',
-            'house=' || coalesce(link_method, 'нет'),
+            CASE WHEN link_method IS NULL THEN 'дом в ЕГРН не найден'
+                 ELSE 'дом найден по: ' || array_to_string([
+                     CASE t WHEN 'fias' THEN 'ФИАС' WHEN 'building' THEN 'кадастровому номеру здания'
+                            WHEN 'address' THEN 'адресу' WHEN 'street~' THEN 'адресу (улица написана иначе)'
+                            WHEN 'address~' THEN 'адресу (корпус указан только с одной стороны)'
+                            WHEN 'registry' THEN 'кадастровым номерам помещений' ELSE t END
+                     FOR t IN string_split(link_method, '+')], ', ') END,
             CASE WHEN elimination_rule IS NOT NULL THEN elim_reason
                  WHEN status = 'confirmed' THEN coalesce(CASE WHEN matched_number IS NOT NULL THEN matched_evidence END,
                                                          registry_evidence)
                  WHEN chosen_number IS NOT NULL THEN matched_evidence
                  ELSE best_evidence END,
-            CASE WHEN status = 'confirmed' THEN 'registry=ok'
+            CASE WHEN status = 'confirmed' THEN 'кадастровый номер из ГИС ЖКХ подтверждён'
                  WHEN registry_verdict IS NOT NULL AND registry_verdict <> 'plausible'
-                     THEN 'registry ' || registry_cadastral_number || ' ≠ ЕГРН: ' || verdict_ru
-                 WHEN registry_verdict = 'plausible' THEN 'registry ' || registry_cadastral_number || ': есть другие кандидаты' END,
+                     THEN 'кадастровый номер из ГИС ЖКХ ' || registry_cadastral_number || ' не подходит: ' || verdict_ru
+                 WHEN registry_verdict = 'plausible'
+                     THEN 'кадастровый номер из ГИС ЖКХ ' || registry_cadastral_number
+                          || ' похож на верный, но есть другие кандидаты' END,
             CASE WHEN status IN ('review', 'conflict') AND chosen_number IS NULL AND candidates > 1
-                 THEN 'кандидатов: ' || candidates END,
+                 THEN 'подходящих помещений в доме: ' || candidates || ', выбрать однозначно нельзя' END,
             CASE WHEN shared THEN 'номер достался двум помещениям' END,
             CASE WHEN status = 'unmatched' AND s.egrn_house_id IS NULL
                  THEN 'дом не найден в ЕГРН' || coalesce(' (' || contradictions || ')', '') END,
