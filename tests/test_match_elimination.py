@@ -64,7 +64,7 @@ def test_a_renumbered_flat_is_the_one_flat_left_of_its_area(con):
     got = matches(con, "elimination")
     assert (got["81"]["status"], got["81"]["number"]) == ("auto", ELIMINATION.cad(5))
     reason = got["81"]["reason"]
-    assert "единственное оставшееся без пары помещение дома с такой площадью" in reason
+    assert "единственное оставшееся без пары помещение дома, площадь та же" in reason
     assert "81 в ГИС ЖКХ, 6 в ЕГРН" in reason and "площадь совпадает: 86 м²" in reason
 
 

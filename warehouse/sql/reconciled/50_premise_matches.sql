@@ -9,9 +9,13 @@
 --   conflict    the registry number is something else: another premise of the house (the one-to-one match says
 --               which), a room inside a flat, a parking place, the building, another house, or no object at all;
 --               cadastral_number is then the one-to-one match when there is one
---   auto        no registry number, and a one-to-one match
---   review      candidates, but none unambiguous (a renumbered flat matched by area alone, two flats of one area,
---               a swap, an untrusted house link, a number used twice)
+--   elimination what is left in a house after the above: leftover GIS premise × leftover EGRN premise, mutual
+--               single best by (registry, near number, area); accepted for a doubtful GIS number near the EGRN one
+--               (typo, renumbering, swap), for the registry number, or for the only leftover of that area. It makes
+--               the premise auto, confirmed (its registry number) or gives a conflict the number to offer
+--   auto        no registry number, and a one-to-one (or elimination) match
+--   review      candidates, but none unambiguous (two renumbered flats of one area, an untrusted house link, a
+--               number used twice)
 --   unmatched   nothing in EGRN: the house is not found, or no object of this number or area (a flat registered only
 --               as its rooms is said so)
 CREATE OR REPLACE TABLE reconciled.premise_matches AS
@@ -193,8 +197,22 @@ taken_numbers AS (
     -- an EGRN premise whose number and area some GIS premise shares is that premise's, not a leftover
     UNION SELECT cadastral_number FROM strong
 ),
+-- how many premises of a kind each side of a house has left: «the one flat left» is literal
+left_in_gis_house AS (
+    SELECT g.egrn_house_id, p.kind, count(*) AS premises
+    FROM guarded AS g JOIN reconciled.gis_premises AS p USING (premise_id)
+    WHERE g.chosen_number IS NULL AND g.egrn_house_id IS NOT NULL
+    GROUP BY ALL
+),
+left_in_egrn_house AS (
+    SELECT egrn_house_id, kind, count(*) AS premises
+    FROM egrn
+    WHERE NOT is_retired AND cadastral_number NOT IN (SELECT cadastral_number FROM taken_numbers)
+    GROUP BY ALL
+),
 leftover_pairs AS (
     SELECT l.premise_id, c.cadastral_number, c.area_level, c.registry_level = 'same' AS registry_same,
+           coalesce(lg.premises = 1 AND le.premises = 1, FALSE) AS last_in_house,
            l.number_twice OR coalesce(l.number_beyond, FALSE) OR l.number_other_area AS number_doubtful,
            l.number_text AS gis_number, c.egrn_number, c.egrn_area, g.area AS gis_area,
            CASE WHEN l.number_key IS NULL OR e.number_key IS NULL OR l.number_key = e.number_key THEN NULL
@@ -219,6 +237,8 @@ leftover_pairs AS (
     JOIN candidates AS c ON c.premise_id = l.premise_id
     JOIN reconciled.gis_premises AS g ON g.premise_id = l.premise_id
     JOIN egrn AS e ON e.cadastral_number = c.cadastral_number
+    LEFT JOIN left_in_gis_house AS lg ON lg.egrn_house_id = l.egrn_house_id AND lg.kind = l.kind
+    LEFT JOIN left_in_egrn_house AS le ON le.egrn_house_id = l.egrn_house_id AND le.kind = l.kind
     WHERE c.same_house AND c.excluded_by IS NULL AND c.kind_level = 'same'
       AND c.area_level IN ('equal', 'rounding', 'close')
       AND c.cadastral_number NOT IN (SELECT cadastral_number FROM taken_numbers)
@@ -244,7 +264,7 @@ eliminated AS (
                     THEN 'кадастровый номер из ГИС ЖКХ указывает на помещение ' || egrn_number
                          || ' в ЕГРН, у которого нет другой пары в доме'
                     WHEN number_near IS NULL
-                    THEN 'единственное оставшееся без пары помещение дома с такой площадью (номер '
+                    THEN 'единственное оставшееся без пары помещение дома, площадь та же (номер '
                          || gis_number || ' в ГИС ЖКХ, ' || egrn_number || ' в ЕГРН)' END,
                CASE number_near
                    WHEN 'adjacent' THEN 'соседний номер'
@@ -263,7 +283,7 @@ eliminated AS (
       AND ties_for_premise = 1 AND ties_for_object = 1
       AND (registry_same
            OR (number_near IS NOT NULL AND number_doubtful)
-           OR (number_doubtful AND left_for_premise = 1 AND left_for_object = 1 AND area_rank >= 2))
+           OR (number_doubtful AND last_in_house AND area_rank >= 2))
 ),
 resolved AS (
     SELECT g.* REPLACE (
