@@ -20,12 +20,24 @@
 --               as its rooms is said so)
 CREATE OR REPLACE TABLE reconciled.premise_matches AS
 WITH
+-- how each house was found, in words (once per house, not per premise)
+house_reasons AS (
+    SELECT gis_house_id,
+           CASE WHEN link_method IS NULL THEN 'дом в ЕГРН не найден'
+             ELSE 'дом найден по: ' || array_to_string([
+                 CASE t WHEN 'fias' THEN 'ФИАС' WHEN 'building' THEN 'кадастровому номеру здания'
+                        WHEN 'address' THEN 'адресу' WHEN 'street~' THEN 'адресу (улица написана иначе)'
+                        WHEN 'address~' THEN 'адресу (корпус указан только с одной стороны)'
+                        WHEN 'registry' THEN 'кадастровым номерам помещений' ELSE t END
+                 FOR t IN string_split(link_method, '+')], ', ') END AS house_reason
+    FROM reconciled.houses
+),
 premises AS (
     SELECT p.*, h.egrn_house_id, h.link_status, h.link_method, h.link_evidence, h.trusted, h.contradictions
     FROM reconciled.gis_premises AS p
     JOIN reconciled.houses AS h USING (gis_house_id)
 ),
-candidates AS (
+candidates AS MATERIALIZED (
     SELECT * FROM reconciled.premise_candidates
 ),
 egrn AS (
@@ -42,7 +54,7 @@ house_agreement AS (
     LEFT JOIN candidates AS c ON c.premise_id = p.premise_id AND c.strong
     GROUP BY p.gis_house_id
 ),
-strong AS (
+strong AS MATERIALIZED (
     SELECT *,
            count(*) OVER (PARTITION BY premise_id) AS strong_for_premise,
            count(*) OVER (PARTITION BY cadastral_number) AS strong_for_object
@@ -152,7 +164,7 @@ numbered AS (
     FROM decided
 ),
 -- no cadastral number for two premises: should two still share one, both go to a person
-guarded AS (
+guarded AS MATERIALIZED (
     SELECT
         * REPLACE (
             CASE WHEN shared AND status IN ('confirmed', 'auto') THEN 'review' ELSE status END AS status,
@@ -169,7 +181,7 @@ guarded AS (
 --   registry      the number GIS carries points at it, and the area agrees
 --   elimination   the only leftover of agreeing area on both sides, the area equal or rounded
 leftover_premises AS (
-    SELECT g.premise_id, g.registry_cadastral_number, g.number_key, g.number_text, g.egrn_house_id, g.kind,
+    SELECT g.premise_id, g.registry_cadastral_number, g.number_key, g.number_text, g.egrn_house_id, g.kind, g.area,
            -- why a person would doubt the GIS number: written twice in the house, beyond the house's numbers in
            -- EGRN, or the EGRN premise of that number has another area
            coalesce(t.premises > 1, FALSE) AS number_twice,
@@ -199,8 +211,8 @@ taken_numbers AS (
 ),
 -- how many premises of a kind each side of a house has left: «the one flat left» is literal
 left_in_gis_house AS (
-    SELECT g.egrn_house_id, p.kind, count(*) AS premises
-    FROM guarded AS g JOIN reconciled.gis_premises AS p USING (premise_id)
+    SELECT g.egrn_house_id, g.kind, count(*) AS premises
+    FROM guarded AS g
     WHERE g.chosen_number IS NULL AND g.egrn_house_id IS NOT NULL
     GROUP BY ALL
 ),
@@ -214,7 +226,7 @@ leftover_pairs AS (
     SELECT l.premise_id, c.cadastral_number, c.area_level, c.registry_level = 'same' AS registry_same,
            coalesce(lg.premises = 1 AND le.premises = 1, FALSE) AS last_in_house,
            l.number_twice OR coalesce(l.number_beyond, FALSE) OR l.number_other_area AS number_doubtful,
-           l.number_text AS gis_number, c.egrn_number, c.egrn_area, g.area AS gis_area,
+           l.number_text AS gis_number, c.egrn_number, c.egrn_area, l.area AS gis_area,
            CASE WHEN l.number_key IS NULL OR e.number_key IS NULL OR l.number_key = e.number_key THEN NULL
                 WHEN abs(TRY_CAST(l.number_key AS BIGINT) - TRY_CAST(e.number_key AS BIGINT)) = 1 THEN 'adjacent'
                 WHEN length(l.number_key) = length(e.number_key) AND length(l.number_key) >= 2
@@ -235,7 +247,6 @@ leftover_pairs AS (
            CASE c.area_level WHEN 'equal' THEN 3 WHEN 'rounding' THEN 2 WHEN 'close' THEN 1 END AS area_rank
     FROM leftover_premises AS l
     JOIN candidates AS c ON c.premise_id = l.premise_id
-    JOIN reconciled.gis_premises AS g ON g.premise_id = l.premise_id
     JOIN egrn AS e ON e.cadastral_number = c.cadastral_number
     LEFT JOIN left_in_gis_house AS lg ON lg.egrn_house_id = l.egrn_house_id AND lg.kind = l.kind
     LEFT JOIN left_in_egrn_house AS le ON le.egrn_house_id = l.egrn_house_id AND le.kind = l.kind
@@ -341,13 +352,7 @@ final AS (
              WHEN chosen_number IS NOT NULL THEN matched_score
              ELSE coalesce(best_score, 0.0) END AS match_score,
         concat_ws('; ',
-            CASE WHEN link_method IS NULL THEN 'дом в ЕГРН не найден'
-                 ELSE 'дом найден по: ' || array_to_string([
-                     CASE t WHEN 'fias' THEN 'ФИАС' WHEN 'building' THEN 'кадастровому номеру здания'
-                            WHEN 'address' THEN 'адресу' WHEN 'street~' THEN 'адресу (улица написана иначе)'
-                            WHEN 'address~' THEN 'адресу (корпус указан только с одной стороны)'
-                            WHEN 'registry' THEN 'кадастровым номерам помещений' ELSE t END
-                     FOR t IN string_split(link_method, '+')], ', ') END,
+            ht.house_reason,
             CASE WHEN elimination_rule IS NOT NULL THEN elim_reason
                  WHEN status = 'confirmed' THEN coalesce(CASE WHEN matched_number IS NOT NULL THEN matched_evidence END,
                                                          registry_evidence)
@@ -388,6 +393,7 @@ final AS (
              WHEN status = 'confirmed' THEN 'registry' END AS match_rule
     FROM settled AS s
     JOIN reconciled.gis_houses AS h USING (gis_house_id)
+    JOIN house_reasons AS ht USING (gis_house_id)
     LEFT JOIN egrn AS e ON e.cadastral_number = coalesce(s.chosen_number, s.best_number)
 )
 SELECT * FROM final
