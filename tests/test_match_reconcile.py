@@ -118,7 +118,8 @@ def test_swapped_numbers_are_resolved_by_area(con):
     assert got["3"]["status"] == "auto"
     assert (got["1"]["status"], got["1"]["number"]) == ("auto", SWAP.cad(1))
     assert (got["2"]["status"], got["2"]["number"]) == ("auto", SWAP.cad(0))
-    assert "соседний номер (1 в ГИС ЖКХ, 2 в ЕГРН), площадь совпадает: 50 м²" in got["1"]["reason"]
+    assert ("номера двух квартир переставлены местами (1 в ГИС ЖКХ, 2 в ЕГРН), площадь совпадает: 50 м²"
+            in got["1"]["reason"])
 
 
 def test_rooms_in_flats_parking_places_and_common_property_are_never_a_flat(con):

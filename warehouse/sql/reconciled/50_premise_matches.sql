@@ -228,6 +228,8 @@ leftover_pairs AS (
            l.number_twice OR coalesce(l.number_beyond, FALSE) OR l.number_other_area AS number_doubtful,
            l.number_text AS gis_number, c.egrn_number, c.egrn_area, l.area AS gis_area,
            CASE WHEN l.number_key IS NULL OR e.number_key IS NULL OR l.number_key = e.number_key THEN NULL
+                -- two flats carrying each other's numbers: each number's EGRN premise has the other one's area
+                WHEN l.number_other_area AND sw.number_key IS NOT NULL THEN 'swapped'
                 WHEN abs(TRY_CAST(l.number_key AS BIGINT) - TRY_CAST(e.number_key AS BIGINT)) = 1 THEN 'adjacent'
                 WHEN length(l.number_key) = length(e.number_key) AND length(l.number_key) >= 2
                  AND damerau_levenshtein(l.number_key, e.number_key) = 1
@@ -248,6 +250,8 @@ leftover_pairs AS (
     FROM leftover_premises AS l
     JOIN candidates AS c ON c.premise_id = l.premise_id
     JOIN egrn AS e ON e.cadastral_number = c.cadastral_number
+    LEFT JOIN (SELECT DISTINCT egrn_house_id, number_key FROM leftover_premises WHERE number_other_area) AS sw
+      ON sw.egrn_house_id = l.egrn_house_id AND sw.number_key = e.number_key
     LEFT JOIN left_in_gis_house AS lg ON lg.egrn_house_id = l.egrn_house_id AND lg.kind = l.kind
     LEFT JOIN left_in_egrn_house AS le ON le.egrn_house_id = l.egrn_house_id AND le.kind = l.kind
     WHERE c.same_house AND c.excluded_by IS NULL AND c.kind_level = 'same'
@@ -262,7 +266,8 @@ leftover_ranked AS (
            max(rank) OVER (PARTITION BY cadastral_number) AS best_for_object,
            count(*) OVER (PARTITION BY premise_id, rank) AS ties_for_premise,
            count(*) OVER (PARTITION BY cadastral_number, rank) AS ties_for_object
-    FROM (SELECT *, registry_same::INT * 16 + (number_near IS NOT NULL)::INT * 4 + area_rank AS rank
+    FROM (SELECT *, registry_same::INT * 16 + coalesce(number_near = 'swapped', FALSE)::INT * 8 + (number_near IS NOT NULL)::INT * 4
+                    + area_rank AS rank
           FROM leftover_pairs)
 ),
 eliminated AS (
@@ -278,6 +283,7 @@ eliminated AS (
                     THEN 'единственное оставшееся без пары помещение дома, площадь та же (номер '
                          || gis_number || ' в ГИС ЖКХ, ' || egrn_number || ' в ЕГРН)' END,
                CASE number_near
+                   WHEN 'swapped' THEN 'номера двух квартир переставлены местами'
                    WHEN 'adjacent' THEN 'соседний номер'
                    WHEN 'transposed' THEN 'в номере переставлены цифры'
                    WHEN 'doubled' THEN 'в номере задвоена цифра'
