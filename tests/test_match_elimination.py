@@ -49,8 +49,15 @@ ONE_TO_ONE = House("Екатеринбург", "Однозначная", "5", "6
 STRANGERS = House("Екатеринбург", "Разных", "6", "66:41:0000206", objects=flats(*AREAS),
                   premises=[*clean(6), Gis("5а", 86.0)])
 
+# «7» is flat 17 with a digit dropped, and carries flat 17's (right) number; flat 7 is in EGRN only, of a close area:
+# the number-and-area match and the registry number disagree, and neither is a conflict
+TWO_STORIES = House("Екатеринбург", "Двух версий", "7", "66:41:0000207",
+                    objects=[*flats(*AREAS[:6], 29.0, AREAS[7]), Egrn("17", 27.6)])
+TWO_STORIES.premises = [*clean(7), Gis("7", 28.0, registry=TWO_STORIES.cad(8))]
+
 CASES = {"elimination": [ELIMINATION], "typos": [TYPOS], "same_area": [SAME_AREA],
-         "wrong_registry": [WRONG_REGISTRY], "one_to_one": [ONE_TO_ONE], "strangers": [STRANGERS]}
+         "wrong_registry": [WRONG_REGISTRY], "one_to_one": [ONE_TO_ONE], "strangers": [STRANGERS],
+         "two_stories": [TWO_STORIES]}
 
 
 @pytest.fixture(scope="module")
@@ -106,3 +113,9 @@ def test_a_flat_missing_from_egrn_is_not_paired_with_a_flat_missing_from_gis(con
     got = matches(con, "strangers")
     assert got["5а"]["number"] is None
     assert got["5а"]["status"] == "review"
+
+
+def test_a_plausible_registry_number_against_a_one_to_one_match_goes_to_review(con):
+    got = matches(con, "two_stories")
+    assert (got["7"]["status"], got["7"]["number"]) == ("review", None)
+    assert "похож на верный, но есть другие кандидаты" in got["7"]["reason"]

@@ -141,6 +141,8 @@ decided AS (
         x.excluded,
         CASE
             WHEN m.cadastral_number IS NOT NULL AND p.registry_cadastral_number = m.cadastral_number THEN 'confirmed'
+            -- the registry number and the one-to-one match both hold up: a person decides, nothing is a conflict
+            WHEN m.cadastral_number IS NOT NULL AND r.verdict = 'plausible' THEN 'review'
             WHEN m.cadastral_number IS NOT NULL AND p.registry_cadastral_number IS NOT NULL THEN 'conflict'
             WHEN r.verdict = 'plausible' AND NOT r.other_strong THEN 'confirmed'
             WHEN r.verdict IN ('building', 'not_found', 'retired', 'other_house', 'excluded', 'taken', 'kind', 'area')
@@ -226,6 +228,8 @@ leftover_pairs AS (
     SELECT l.premise_id, c.cadastral_number, c.area_level, c.registry_level = 'same' AS registry_same,
            coalesce(lg.premises = 1 AND le.premises = 1, FALSE) AS last_in_house,
            l.number_twice OR coalesce(l.number_beyond, FALSE) OR l.number_other_area AS number_doubtful,
+           -- a number with a letter that EGRN does not know at all in the house («5а» for 5)
+           l.number_key <> regexp_replace(l.number_key, '[^0-9]', '', 'g') AND u.number_key IS NULL AS letter_unknown,
            l.number_text AS gis_number, c.egrn_number, c.egrn_area, l.area AS gis_area,
            CASE WHEN l.number_key IS NULL OR e.number_key IS NULL OR l.number_key = e.number_key THEN NULL
                 -- two flats carrying each other's numbers: each number's EGRN premise has the other one's area
@@ -236,20 +240,27 @@ leftover_pairs AS (
                  AND levenshtein(l.number_key, e.number_key) = 2 THEN 'transposed'
                 WHEN regexp_replace(l.number_key, '[^0-9]', '', 'g') = regexp_replace(e.number_key, '[^0-9]', '', 'g')
                     THEN 'letter'
+                WHEN length(e.number_key) = length(l.number_key) + 1 AND length(l.number_key) >= 2
+                 AND levenshtein(l.number_key, e.number_key) = 1
+                 AND NOT starts_with(l.number_key, e.number_key) THEN 'dropped'
                 WHEN length(l.number_key) = length(e.number_key) + 1
                  AND list_bool_or([left(e.number_key, i) || substr(e.number_key, i, 1) || substr(e.number_key, i + 1)
                                    = l.number_key FOR i IN range(1, length(e.number_key) + 1)]) THEN 'doubled'
-                WHEN abs(length(l.number_key) - length(e.number_key)) BETWEEN 1 AND 2
-                 AND (starts_with(l.number_key, e.number_key) OR starts_with(e.number_key, l.number_key)
-                      OR ends_with(l.number_key, e.number_key) OR ends_with(e.number_key, l.number_key))
+                -- renumbered upwards (104 for 4, 2922 for 292, 223 for 23), and only with an equal or rounded area
+                WHEN c.area_level IN ('equal', 'rounding')
+                 AND length(l.number_key) - length(e.number_key) BETWEEN 1 AND 2
+                 AND (starts_with(l.number_key, e.number_key) OR ends_with(l.number_key, e.number_key))
                     THEN 'renumbered'
-                WHEN TRY_CAST(l.number_key AS BIGINT) % 100 = TRY_CAST(e.number_key AS BIGINT) % 100
-                 AND TRY_CAST(l.number_key AS BIGINT) <> TRY_CAST(e.number_key AS BIGINT) THEN 'renumbered'
+                WHEN c.area_level IN ('equal', 'rounding')
+                 AND TRY_CAST(l.number_key AS BIGINT) % 100 = TRY_CAST(e.number_key AS BIGINT) % 100
+                 AND TRY_CAST(l.number_key AS BIGINT) > TRY_CAST(e.number_key AS BIGINT) THEN 'renumbered'
            END AS number_near,
            CASE c.area_level WHEN 'equal' THEN 3 WHEN 'rounding' THEN 2 WHEN 'close' THEN 1 END AS area_rank
     FROM leftover_premises AS l
     JOIN candidates AS c ON c.premise_id = l.premise_id
     JOIN egrn AS e ON e.cadastral_number = c.cadastral_number
+    LEFT JOIN (SELECT DISTINCT egrn_house_id, number_key FROM egrn) AS u
+      ON u.egrn_house_id = l.egrn_house_id AND u.number_key = l.number_key
     LEFT JOIN (SELECT DISTINCT egrn_house_id, number_key FROM leftover_premises WHERE number_other_area) AS sw
       ON sw.egrn_house_id = l.egrn_house_id AND sw.number_key = e.number_key
     LEFT JOIN left_in_gis_house AS lg ON lg.egrn_house_id = l.egrn_house_id AND lg.kind = l.kind
@@ -287,6 +298,7 @@ eliminated AS (
                    WHEN 'adjacent' THEN 'соседний номер'
                    WHEN 'transposed' THEN 'в номере переставлены цифры'
                    WHEN 'doubled' THEN 'в номере задвоена цифра'
+                   WHEN 'dropped' THEN 'в номере пропущена цифра'
                    WHEN 'letter' THEN 'номер отличается буквой'
                    WHEN 'renumbered' THEN 'номер перенумерован' END
                    || ' (' || gis_number || ' в ГИС ЖКХ, ' || egrn_number || ' в ЕГРН)',
@@ -300,6 +312,7 @@ eliminated AS (
       AND ties_for_premise = 1 AND ties_for_object = 1
       AND (registry_same
            OR (number_near IS NOT NULL AND number_doubtful)
+           OR (number_near = 'letter' AND letter_unknown)
            OR (number_doubtful AND last_in_house AND area_rank >= 2))
 ),
 resolved AS (
