@@ -116,7 +116,7 @@ def main() -> None:
           f"number recall (any status) {s['number_recall']:.4f}")
     noise = quality.by_noise.set_index("category")
     print("noise     " + ", ".join(f"{c} recall {noise.loc[c, 'recall']:.3f} ({int(noise.loc[c, 'known'])})"
-                                    for c in ("renumbered", "renumbered_same_area", "renumbered_swap", "same_area")
+                                    for c in ("renumbered", "renumbered_same_area", "renumbered_swap", "number_typo", "same_area")
                                     if c in noise.index))
     with duckdb.connect(str(work), read_only=True) as con:
         rules = con.execute("SELECT coalesce(match_rule, '-'), count(*) FROM reconciled.premise_matches "
