@@ -37,7 +37,7 @@ premises AS (
     FROM reconciled.gis_premises AS p
     JOIN reconciled.houses AS h USING (gis_house_id)
 ),
-candidates AS MATERIALIZED (
+candidates AS (
     SELECT * FROM reconciled.premise_candidates
 ),
 egrn AS (
@@ -54,7 +54,7 @@ house_agreement AS (
     LEFT JOIN candidates AS c ON c.premise_id = p.premise_id AND c.strong
     GROUP BY p.gis_house_id
 ),
-strong AS MATERIALIZED (
+strong AS (
     SELECT *,
            count(*) OVER (PARTITION BY premise_id) AS strong_for_premise,
            count(*) OVER (PARTITION BY cadastral_number) AS strong_for_object
