@@ -209,7 +209,7 @@ taken_numbers AS (
     SELECT DISTINCT chosen_number AS cadastral_number FROM guarded WHERE chosen_number IS NOT NULL
     UNION SELECT registry_cadastral_number FROM guarded WHERE registry_verdict = 'plausible'
     -- an EGRN premise whose number and area some GIS premise shares is that premise's, not a leftover
-    UNION SELECT cadastral_number FROM strong
+    UNION SELECT cadastral_number FROM candidates WHERE strong
 ),
 -- how many premises of a kind each side of a house has left: «the one flat left» is literal
 left_in_gis_house AS (
