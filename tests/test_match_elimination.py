@@ -31,6 +31,11 @@ TYPOS = House("Екатеринбург", "Опечаток", "2", "66:41:000020
               premises=[*clean(4, 7), Gis("кв. 8", 97.0), Gis("44", 64.0), Gis("9", 44.4), Gis("10", 55.5),
                         Gis("11", 66.6), Gis("21", 77.7)])
 
+# «кв. 15» is flat 105 with a digit dropped (15 is written twice), «12а» is flat 12 with a letter EGRN does not know
+MORE_TYPOS = House("Екатеринбург", "Описок", "8", "66:41:0000208",
+                   objects=[*flats(*AREAS), Egrn("10", 33.3), Egrn("12", 77.7), Egrn("15", 55.5), Egrn("105", 66.6)],
+                   premises=[*clean(), Gis("10", 33.3), Gis("12а", 77.7), Gis("15", 55.5), Gis("кв. 15", 66.6)])
+
 # two renumbered flats of one area and two EGRN flats of that area left: nothing tells which is which
 SAME_AREA = House("Екатеринбург", "Одинаковая", "3", "66:41:0000203",
                   objects=[*flats(*AREAS), Egrn("9", 45.0), Egrn("10", 45.0)],
@@ -55,7 +60,7 @@ TWO_STORIES = House("Екатеринбург", "Двух версий", "7", "6
                     objects=[*flats(*AREAS[:6], 29.0, AREAS[7]), Egrn("17", 27.6)])
 TWO_STORIES.premises = [*clean(7), Gis("7", 28.0, registry=TWO_STORIES.cad(8))]
 
-CASES = {"elimination": [ELIMINATION], "typos": [TYPOS], "same_area": [SAME_AREA],
+CASES = {"elimination": [ELIMINATION], "typos": [TYPOS], "more_typos": [MORE_TYPOS], "same_area": [SAME_AREA],
          "wrong_registry": [WRONG_REGISTRY], "one_to_one": [ONE_TO_ONE], "strangers": [STRANGERS],
          "two_stories": [TWO_STORIES]}
 
@@ -85,6 +90,15 @@ def test_typos_in_the_number_are_resolved_by_the_number_and_the_area(con):
     assert "площадь совпадает: 64 м²" in got["44"]["reason"]
     assert (got["21"]["status"], got["21"]["number"]) == ("auto", TYPOS.cad(11))
     assert "переставлены цифры" in got["21"]["reason"]
+
+
+def test_a_dropped_digit_and_an_added_letter_are_resolved(con):
+    got = matches(con, "more_typos")
+    assert (got["15"]["status"], got["15"]["number"]) == ("auto", MORE_TYPOS.cad(10))
+    assert (got["кв. 15"]["status"], got["кв. 15"]["number"]) == ("auto", MORE_TYPOS.cad(11))
+    assert "в номере пропущена цифра (кв. 15 в ГИС ЖКХ, 105 в ЕГРН)" in got["кв. 15"]["reason"]
+    assert (got["12а"]["status"], got["12а"]["number"]) == ("auto", MORE_TYPOS.cad(9))
+    assert "номер отличается буквой (12а в ГИС ЖКХ, 12 в ЕГРН)" in got["12а"]["reason"]
 
 
 def test_flats_of_one_area_are_not_guessed(con):
