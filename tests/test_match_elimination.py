@@ -55,7 +55,8 @@ STRANGERS = House("Екатеринбург", "Разных", "6", "66:41:000020
                   premises=[*clean(6), Gis("5а", 86.0)])
 
 # «7» is flat 17 with a digit dropped, and carries flat 17's (right) number; flat 7 is in EGRN only, of a close area:
-# the number-and-area match and the registry number disagree, and neither is a conflict
+# the number-and-area match and the registry number disagree — never a conflict; the registry number, whose flat has
+# no other pair and the area, is confirmed
 TWO_STORIES = House("Екатеринбург", "Двух версий", "7", "66:41:0000207",
                     objects=[*flats(*AREAS[:6], 29.0, AREAS[7]), Egrn("17", 27.6)])
 TWO_STORIES.premises = [*clean(7), Gis("7", 28.0, registry=TWO_STORIES.cad(8))]
@@ -129,7 +130,7 @@ def test_a_flat_missing_from_egrn_is_not_paired_with_a_flat_missing_from_gis(con
     assert got["5а"]["status"] == "review"
 
 
-def test_a_plausible_registry_number_against_a_one_to_one_match_goes_to_review(con):
+def test_a_plausible_registry_number_against_a_one_to_one_match_is_not_a_conflict(con):
     got = matches(con, "two_stories")
-    assert (got["7"]["status"], got["7"]["number"]) == ("review", None)
-    assert "похож на верный, но есть другие кандидаты" in got["7"]["reason"]
+    assert (got["7"]["status"], got["7"]["number"]) == ("confirmed", TWO_STORIES.cad(8))
+    assert "кадастровый номер из ГИС ЖКХ указывает на помещение 17 в ЕГРН" in got["7"]["reason"]

@@ -184,6 +184,7 @@ guarded AS MATERIALIZED (
 --   elimination   the only leftover of agreeing area on both sides, the area equal or rounded
 leftover_premises AS (
     SELECT g.premise_id, g.registry_cadastral_number, g.number_key, g.number_text, g.egrn_house_id, g.kind, g.area,
+           coalesce(g.registry_verdict = 'plausible', FALSE) AS registry_plausible,
            -- why a person would doubt the GIS number: written twice in the house, beyond the house's numbers in
            -- EGRN, or the EGRN premise of that number has another area
            coalesce(t.premises > 1, FALSE) AS number_twice,
@@ -203,11 +204,9 @@ leftover_premises AS (
     WHERE g.chosen_number IS NULL AND g.status IN ('review', 'conflict') AND NOT g.shared
       AND g.excluded IS NULL  -- a flat Rosreestr knows only as its rooms (or a parking place) has no leftover
       AND g.trusted AND (a.agreement >= $min_house_agreement OR g.link_evidence >= 2)
-      AND (g.registry_verdict IS NULL OR g.registry_verdict NOT IN ('plausible'))
 ),
 taken_numbers AS (
     SELECT DISTINCT chosen_number AS cadastral_number FROM guarded WHERE chosen_number IS NOT NULL
-    UNION SELECT registry_cadastral_number FROM guarded WHERE registry_verdict = 'plausible'
     -- an EGRN premise whose number and area some GIS premise shares is that premise's, not a leftover
     UNION SELECT cadastral_number FROM candidates WHERE strong
 ),
@@ -226,6 +225,7 @@ left_in_egrn_house AS (
 ),
 leftover_pairs AS (
     SELECT l.premise_id, c.cadastral_number, c.area_level, c.registry_level = 'same' AS registry_same,
+           l.registry_plausible,
            coalesce(lg.premises = 1 AND le.premises = 1, FALSE) AS last_in_house,
            l.number_twice OR coalesce(l.number_beyond, FALSE) OR l.number_other_area AS number_doubtful,
            -- a number with a letter that EGRN does not know at all in the house («5а» for 5)
@@ -240,7 +240,8 @@ leftover_pairs AS (
                  AND levenshtein(l.number_key, e.number_key) = 2 THEN 'transposed'
                 WHEN regexp_replace(l.number_key, '[^0-9]', '', 'g') = regexp_replace(e.number_key, '[^0-9]', '', 'g')
                     THEN 'letter'
-                WHEN length(e.number_key) = length(l.number_key) + 1 AND length(l.number_key) >= 2
+                WHEN length(e.number_key) = length(l.number_key) + 1
+                 AND (length(l.number_key) >= 2 OR l.number_twice OR l.number_other_area)
                  AND levenshtein(l.number_key, e.number_key) = 1
                  AND NOT starts_with(l.number_key, e.number_key) THEN 'dropped'
                 WHEN length(l.number_key) = length(e.number_key) + 1
@@ -268,6 +269,10 @@ leftover_pairs AS (
     WHERE c.same_house AND c.excluded_by IS NULL AND c.kind_level = 'same'
       AND c.area_level IN ('equal', 'rounding', 'close')
       AND c.cadastral_number NOT IN (SELECT cadastral_number FROM taken_numbers)
+      -- the plausible registry number of another premise is that premise's to claim
+      AND NOT exists(SELECT 1 FROM guarded AS o
+                     WHERE o.registry_cadastral_number = c.cadastral_number AND o.registry_verdict = 'plausible'
+                       AND o.premise_id <> l.premise_id)
 ),
 leftover_ranked AS (
     SELECT *,
@@ -310,6 +315,8 @@ eliminated AS (
     FROM leftover_ranked AS r
     WHERE rank = best_for_premise AND rank = best_for_object
       AND ties_for_premise = 1 AND ties_for_object = 1
+      -- a premise whose registry number holds up takes that number or nothing
+      AND (registry_same OR NOT registry_plausible)
       AND (registry_same
            OR (number_near IS NOT NULL AND number_doubtful)
            OR (number_near = 'letter' AND letter_unknown)
