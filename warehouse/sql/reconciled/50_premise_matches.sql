@@ -166,7 +166,7 @@ numbered AS (
     FROM decided
 ),
 -- no cadastral number for two premises: should two still share one, both go to a person
-guarded AS MATERIALIZED (
+guarded AS (
     SELECT
         * REPLACE (
             CASE WHEN shared AND status IN ('confirmed', 'auto') THEN 'review' ELSE status END AS status,
@@ -178,10 +178,17 @@ guarded AS MATERIALIZED (
 -- Elimination within a house, as a person does it: the GIS premises still without a number and the EGRN objects
 -- nobody has taken, in a trusted house link. A leftover pair is accepted when each is the other's single best
 -- leftover (mutual best, ties go to a person) and the evidence is enough on its own terms:
---   near number   a typo or a renumbering (one character, neighbouring numbers, transposed digits, 466/46,
---                 104/4) and an agreeing area
+--   near number   a doubtful GIS number and a typo or a renumbering (neighbouring numbers, transposed digits,
+--                 a doubled or dropped digit, a letter, 104/4, two numbers swapped) and an agreeing area
 --   registry      the number GIS carries points at it, and the area agrees
---   elimination   the only leftover of agreeing area on both sides, the area equal or rounded
+--   elimination   a doubtful GIS number, the last premise of its kind left on both sides of the house, the area
+--                 equal or rounded
+-- the decided rows, narrow, read several times below
+decisions AS MATERIALIZED (
+    SELECT premise_id, gis_house_id, egrn_house_id, kind, area, number_key, number_text, registry_cadastral_number,
+           registry_verdict, status, chosen_number, shared, excluded, trusted, link_evidence
+    FROM guarded
+),
 leftover_premises AS (
     SELECT g.premise_id, g.registry_cadastral_number, g.number_key, g.number_text, g.egrn_house_id, g.kind, g.area,
            coalesce(g.registry_verdict = 'plausible', FALSE) AS registry_plausible,
@@ -190,7 +197,7 @@ leftover_premises AS (
            coalesce(t.premises > 1, FALSE) AS number_twice,
            TRY_CAST(g.number_key AS BIGINT) > n.max_number AS number_beyond,
            o.premise_id IS NOT NULL AS number_other_area
-    FROM guarded AS g
+    FROM decisions AS g
     JOIN house_agreement AS a ON a.gis_house_id = g.gis_house_id
     LEFT JOIN (SELECT gis_house_id, number_key, count(*) AS premises FROM reconciled.gis_premises GROUP BY ALL) AS t
       ON t.gis_house_id = g.gis_house_id AND t.number_key = g.number_key
@@ -206,14 +213,14 @@ leftover_premises AS (
       AND g.trusted AND (a.agreement >= $min_house_agreement OR g.link_evidence >= 2)
 ),
 taken_numbers AS (
-    SELECT DISTINCT chosen_number AS cadastral_number FROM guarded WHERE chosen_number IS NOT NULL
+    SELECT DISTINCT chosen_number AS cadastral_number FROM decisions WHERE chosen_number IS NOT NULL
     -- an EGRN premise whose number and area some GIS premise shares is that premise's, not a leftover
     UNION SELECT cadastral_number FROM candidates WHERE strong
 ),
 -- how many premises of a kind each side of a house has left: «the one flat left» is literal
 left_in_gis_house AS (
     SELECT g.egrn_house_id, g.kind, count(*) AS premises
-    FROM guarded AS g
+    FROM decisions AS g
     WHERE g.chosen_number IS NULL AND g.egrn_house_id IS NOT NULL
     GROUP BY ALL
 ),
@@ -270,7 +277,7 @@ leftover_pairs AS (
       AND c.area_level IN ('equal', 'rounding', 'close')
       AND c.cadastral_number NOT IN (SELECT cadastral_number FROM taken_numbers)
       -- the plausible registry number of another premise is that premise's to claim
-      AND NOT exists(SELECT 1 FROM guarded AS o
+      AND NOT exists(SELECT 1 FROM decisions AS o
                      WHERE o.registry_cadastral_number = c.cadastral_number AND o.registry_verdict = 'plausible'
                        AND o.premise_id <> l.premise_id)
 ),
