@@ -33,7 +33,8 @@ def _area_text(col: str) -> str:
 
 def area_ru(col: str) -> str:
     """SQL: an area as people write it in Russian: 54.2 → '54,2', 54.25 → '54,25', 54.0 → '54'."""
-    return f"replace(regexp_replace(printf('%.2f', {col}), '\\.?0+$', ''), '.', ',')"
+    return (f"CASE WHEN {col} = round({col}) THEN CAST(CAST(round({col}) AS BIGINT) AS VARCHAR) "
+            f"ELSE replace(CAST(round(CAST({col} AS DOUBLE), 2) AS VARCHAR), '.', ',') END")
 
 
 @dataclass(frozen=True)
