@@ -189,7 +189,18 @@ decisions AS MATERIALIZED (
            registry_verdict, status, chosen_number, shared, excluded, trusted, link_evidence
     FROM guarded
 ),
-leftover_premises AS (
+left_base AS MATERIALIZED (
+    SELECT g.*
+    FROM decisions AS g
+    JOIN house_agreement AS a ON a.gis_house_id = g.gis_house_id
+    WHERE g.chosen_number IS NULL AND g.status IN ('review', 'conflict') AND NOT g.shared
+      AND g.excluded IS NULL  -- a flat Rosreestr knows only as its rooms (or a parking place) has no leftover
+      AND g.trusted AND (a.agreement >= $min_house_agreement OR g.link_evidence >= 2)
+),
+left_houses AS (
+    SELECT DISTINCT egrn_house_id FROM left_base
+),
+leftover_premises AS MATERIALIZED (
     SELECT g.premise_id, g.registry_cadastral_number, g.number_key, g.number_text, g.egrn_house_id, g.kind, g.area,
            coalesce(g.registry_verdict = 'plausible', FALSE) AS registry_plausible,
            -- why a person would doubt the GIS number: written twice in the house, beyond the house's numbers in
@@ -197,20 +208,19 @@ leftover_premises AS (
            coalesce(t.premises > 1, FALSE) AS number_twice,
            TRY_CAST(g.number_key AS BIGINT) > n.max_number AS number_beyond,
            o.premise_id IS NOT NULL AS number_other_area
-    FROM decisions AS g
-    JOIN house_agreement AS a ON a.gis_house_id = g.gis_house_id
-    LEFT JOIN (SELECT gis_house_id, number_key, count(*) AS premises FROM reconciled.gis_premises GROUP BY ALL) AS t
+    FROM left_base AS g
+    LEFT JOIN (SELECT gis_house_id, number_key, count(*) AS premises FROM reconciled.gis_premises
+               WHERE gis_house_id IN (SELECT gis_house_id FROM left_base) GROUP BY ALL) AS t
       ON t.gis_house_id = g.gis_house_id AND t.number_key = g.number_key
     LEFT JOIN (SELECT DISTINCT premise_id FROM candidates
-               WHERE same_house AND number_level IN ('exact', 'format') AND excluded_by IS NULL
+               WHERE premise_id IN (SELECT premise_id FROM left_base)
+                 AND same_house AND number_level IN ('exact', 'format') AND excluded_by IS NULL
                  AND kind_level = 'same' AND area_level = 'far') AS o
       ON o.premise_id = g.premise_id
     LEFT JOIN (SELECT egrn_house_id, kind, max(TRY_CAST(number_key AS BIGINT)) AS max_number
-               FROM egrn WHERE NOT is_retired GROUP BY ALL) AS n
+               FROM egrn WHERE NOT is_retired AND egrn_house_id IN (SELECT egrn_house_id FROM left_houses)
+               GROUP BY ALL) AS n
       ON n.egrn_house_id = g.egrn_house_id AND n.kind = g.kind
-    WHERE g.chosen_number IS NULL AND g.status IN ('review', 'conflict') AND NOT g.shared
-      AND g.excluded IS NULL  -- a flat Rosreestr knows only as its rooms (or a parking place) has no leftover
-      AND g.trusted AND (a.agreement >= $min_house_agreement OR g.link_evidence >= 2)
 ),
 taken_numbers AS (
     SELECT DISTINCT chosen_number AS cadastral_number FROM decisions WHERE chosen_number IS NOT NULL
@@ -221,13 +231,14 @@ taken_numbers AS (
 left_in_gis_house AS (
     SELECT g.egrn_house_id, g.kind, count(*) AS premises
     FROM decisions AS g
-    WHERE g.chosen_number IS NULL AND g.egrn_house_id IS NOT NULL
+    WHERE g.chosen_number IS NULL AND g.egrn_house_id IN (SELECT egrn_house_id FROM left_houses)
     GROUP BY ALL
 ),
 left_in_egrn_house AS (
     SELECT egrn_house_id, kind, count(*) AS premises
     FROM egrn
-    WHERE NOT is_retired AND cadastral_number NOT IN (SELECT cadastral_number FROM taken_numbers)
+    WHERE NOT is_retired AND egrn_house_id IN (SELECT egrn_house_id FROM left_houses)
+      AND cadastral_number NOT IN (SELECT cadastral_number FROM taken_numbers)
     GROUP BY ALL
 ),
 leftover_pairs AS (
@@ -267,7 +278,8 @@ leftover_pairs AS (
     FROM leftover_premises AS l
     JOIN candidates AS c ON c.premise_id = l.premise_id
     JOIN egrn AS e ON e.cadastral_number = c.cadastral_number
-    LEFT JOIN (SELECT DISTINCT egrn_house_id, number_key FROM egrn) AS u
+    LEFT JOIN (SELECT DISTINCT egrn_house_id, number_key FROM egrn
+               WHERE egrn_house_id IN (SELECT egrn_house_id FROM left_houses)) AS u
       ON u.egrn_house_id = l.egrn_house_id AND u.number_key = l.number_key
     LEFT JOIN (SELECT DISTINCT egrn_house_id, number_key FROM leftover_premises WHERE number_other_area) AS sw
       ON sw.egrn_house_id = l.egrn_house_id AND sw.number_key = e.number_key
