@@ -97,6 +97,8 @@ def main() -> None:
         command += ["--threads", str(args.threads)]
     result = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout.splitlines()[-1])
 
+    import duckdb
+
     from transforms.match.evaluate import evaluate
 
     quality = evaluate(region, work)
@@ -110,6 +112,18 @@ def main() -> None:
     print(f"quality   precision(confirmed+auto) {s['precision_confirmed_auto']:.4f}   "
           f"recall {s['recall_confirmed_auto']:.4f} (known without wrong registry: "
           f"{s['recall_without_wrong_registry']:.4f})   wrong registry → conflict {s['wrong_registry_as_conflict']:.4f}")
+    print(f"          review share {summary['statuses'].get('review', 0) / premises:.4f}   "
+          f"number recall (any status) {s['number_recall']:.4f}")
+    noise = quality.by_noise.set_index("category")
+    print("noise     " + ", ".join(f"{c} recall {noise.loc[c, 'recall']:.3f} ({int(noise.loc[c, 'known'])})"
+                                    for c in ("renumbered", "renumbered_same_area", "renumbered_swap", "number_typo", "same_area")
+                                    if c in noise.index))
+    with duckdb.connect(str(work), read_only=True) as con:
+        rules = con.execute("SELECT coalesce(match_rule, '-'), count(*) FROM reconciled.premise_matches "
+                            "WHERE cadastral_number IS NOT NULL GROUP BY ALL ORDER BY 2 DESC").fetchall()
+    frame = quality.frame
+    print("rules     " + ", ".join(f"{rule} {n:,}" for rule, n in rules))
+    del frame
 
 
 if __name__ == "__main__":

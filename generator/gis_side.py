@@ -138,6 +138,14 @@ def gis_rows(p: Params, uos: pd.DataFrame, houses: pd.DataFrame, units: pd.DataF
     for i in chosen:
         number[i], number[i + 1] = number[i + 1], number[i]
         swap[i] = swap[i + 1] = True
+    # Typos in flat numbers, from a stream of their own (the other noise stays as it was).
+    typo_rng = stream(p.seed, "gis-number-typo")
+    typo = (flat & ~renum & ~same_area_renum & ~swap & (typo_rng.random(n) < r["number_typo"])
+            & np.array([str(x).isdigit() for x in number]))
+    choices = typo_rng.integers(0, 1_000_000, size=n)
+    for i in np.flatnonzero(typo):
+        number[i] = noise.typo_number(number[i], int(choices[i]))
+    t["number_typo"] = typo
     t["renumbered"] = renum
     t["renumbered_same_area"] = same_area_renum
     t["renumbered_swap"] = swap

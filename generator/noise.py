@@ -36,6 +36,8 @@ NOISE_DEFAULTS: dict[str, float] = {
     "number_format": 0.06,            # 1Н/1-Н/Н1/«пом. 1Н», №13, «квартира 9», leading zeros, 5а/5А
     "renumbered": 0.012,              # GIS number differs from the EGRN number
     "renumbered_swap": 0.004,         # two flats of a house carry each other's numbers in GIS
+    "number_typo": 0.01,              # a typo in a GIS flat number: ±1, two digits transposed, a digit dropped or
+                                      # doubled, a letter added (31→30, 12→21, 123→13, 46→466, 5→5а)
     "egrn_leading_zeros": 0.01,       # EGRN writes «032»
     "letter_flat_house": 0.04,        # houses with one «5а»-style flat
     # areas
@@ -113,6 +115,28 @@ def _flat_variant(number: str, choice: int) -> str:
                 number.translate(_CYR_UPPER), "кв. " + number][choice % 5]
     return ["0" + number, "№" + number, "№ " + number, "квартира " + number, number + " кв.",
             "кв. " + number, "00" + number][choice % 7]
+
+
+def typo_number(number: str, choice: int) -> str:
+    """One typo in a flat number made only of digits: `choice` picks the kind and where it falls."""
+    kind, at = choice % 5, choice // 5
+    if kind == 1 and len(number) >= 2:                    # two neighbouring digits transposed
+        i = at % (len(number) - 1)
+        swapped = number[:i] + number[i + 1] + number[i] + number[i + 2:]
+        if swapped != number and not swapped.startswith("0"):
+            return swapped
+    if kind == 2 and len(number) >= 2:                    # a digit dropped
+        i = at % len(number)
+        dropped = number[:i] + number[i + 1:]
+        if not dropped.startswith("0"):
+            return dropped
+    if kind == 3:                                         # a digit doubled
+        i = at % len(number)
+        return number[:i + 1] + number[i] + number[i + 1:]
+    if kind == 4:                                         # a letter added
+        return number + "а"
+    value = int(number)                                   # ±1 (and every typo that would not take)
+    return str(value - 1 if value > 1 and at % 2 else value + 1)
 
 
 def _nonres_variant(number: str, choice: int) -> str:

@@ -36,35 +36,35 @@ def compare(con, comparison: levels.Comparison, gis: dict, egrn: dict) -> tuple[
 
 
 @pytest.mark.parametrize("gis, egrn, level, reason", [
-    ("5", "5", "exact", "number=5"),
-    ("кв. 5", "5", "exact", "number=кв. 5~5"),
-    ("032", "32", "exact", "number=032~32"),
-    ("13 кв.", "13", "exact", "number=13 кв.~13"),
-    ("1Н", "1-Н", "exact", "number=1Н~1-Н"),
-    ("Н1", "1Н", "format", "number=Н1~1Н"),
-    ("пом. 1н", "1-Н", "exact", "number=пом. 1н~1-Н"),
-    ("Н-01", "1Н", "format", "number=Н-01~1Н"),
-    ("4", "IV", "format", "number=4~IV"),
-    ("Подвал № 3", "III", "format", "number=Подвал № 3~III"),
-    ("122", "12", "fuzzy", "number≈122~12"),
-    ("112", "12", "fuzzy", "number≈112~12"),
-    ("5а", "5", "fuzzy", "number≈5а~5"),
-    ("12", "47", "different", "number 12≠47"),
-    (None, "1", "unknown", "number ?"),
+    ("5", "5", "exact", "номер 5 совпадает"),
+    ("кв. 5", "5", "exact", "номер совпадает (кв. 5 = 5)"),
+    ("032", "32", "exact", "номер совпадает (032 = 32)"),
+    ("13 кв.", "13", "exact", "номер совпадает (13 кв. = 13)"),
+    ("1Н", "1-Н", "exact", "номер совпадает (1Н = 1-Н)"),
+    ("Н1", "1Н", "format", "номер записан иначе (Н1 = 1Н)"),
+    ("пом. 1н", "1-Н", "exact", "номер совпадает (пом. 1н = 1-Н)"),
+    ("Н-01", "1Н", "format", "номер записан иначе (Н-01 = 1Н)"),
+    ("4", "IV", "format", "номер записан иначе (4 = IV)"),
+    ("Подвал № 3", "III", "format", "номер записан иначе (Подвал № 3 = III)"),
+    ("122", "12", "fuzzy", "номер похож (122 в ГИС ЖКХ, 12 в ЕГРН)"),
+    ("112", "12", "fuzzy", "номер похож (112 в ГИС ЖКХ, 12 в ЕГРН)"),
+    ("5а", "5", "fuzzy", "номер похож (5а в ГИС ЖКХ, 5 в ЕГРН)"),
+    ("12", "47", "different", "номер другой (12 в ГИС ЖКХ, 47 в ЕГРН)"),
+    (None, "1", "unknown", "номер не указан"),
 ])
 def test_number_levels(con, gis, egrn, level, reason):
     assert compare(con, levels.NUMBER, {"number": gis}, {"number": egrn}) == (level, reason)
 
 
 @pytest.mark.parametrize("gis, egrn, level, reason", [
-    (54.2, 54.2, "equal", "area 54.2"),
-    (54.2, 54.25, "rounding", "area 54.2~54.25"),
-    (54.0, 54.3, "rounding", "area 54~54.3"),
-    (54.3, 54.0, "close", "area 54.3~54"),          # not a rounding: GIS has the decimal EGRN lacks
-    (54.2, 55.6, "close", "area 54.2~55.6"),
-    (250.0, 252.4, "close", "area 250~252.4"),      # 1 % of a large premise
-    (54.2, 58.0, "far", "area 54.2≠58"),
-    (None, 58.0, "unknown", "area ?"),
+    (54.2, 54.2, "equal", "площадь совпадает: 54,2 м²"),
+    (54.2, 54.25, "rounding", "площадь совпадает с округлением: 54,2 и 54,25 м²"),
+    (54.0, 54.3, "rounding", "площадь совпадает с округлением: 54 и 54,3 м²"),
+    (54.3, 54.0, "close", "площадь близка: 54,3 и 54 м²"),          # not a rounding: GIS has the decimal EGRN lacks
+    (54.2, 55.6, "close", "площадь близка: 54,2 и 55,6 м²"),
+    (250.0, 252.4, "close", "площадь близка: 250 и 252,4 м²"),      # 1 % of a large premise
+    (54.2, 58.0, "far", "площадь другая: 54,2 и 58 м²"),
+    (None, 58.0, "unknown", "площадь не указана"),
 ])
 def test_area_levels(con, gis, egrn, level, reason):
     assert compare(con, levels.AREA, {"area": gis}, {"area": egrn}) == (level, reason)
@@ -72,9 +72,9 @@ def test_area_levels(con, gis, egrn, level, reason):
 
 @pytest.mark.parametrize("gis, egrn, level, reason", [
     ("flat", "flat", "same", None),
-    ("nonres", "common", "related", "kind нежилое~общее имущество"),
-    ("flat", "nonres", "different", "kind жилое≠нежилое"),
-    ("flat", "unknown", "unknown", "kind ?"),
+    ("nonres", "common", "related", "вид помещения: нежилое в ГИС ЖКХ, общее имущество в ЕГРН"),
+    ("flat", "nonres", "different", "другой вид помещения: жилое в ГИС ЖКХ, нежилое в ЕГРН"),
+    ("flat", "unknown", "unknown", "вид помещения в ЕГРН не указан"),
 ])
 def test_kind_levels(con, gis, egrn, level, reason):
     assert compare(con, levels.KIND, {"kind": gis}, {"kind": egrn}) == (level, reason)

@@ -1,7 +1,8 @@
 """Quality targets of reconciliation on generated regions (seeds never tuned on; default and a harsher noise mix).
 
-Targets (issue 3): precision of confirmed+auto ≥ 0.998; ≥ 0.99 of wrong registry numbers reported as conflict;
-the rest of the premises Rosreestr knows in review, not unmatched; recall of confirmed+auto ≥ 0.95.
+Targets: precision of confirmed+auto ≥ 0.999; ≥ 0.99 of wrong registry numbers reported as conflict; the rest of
+the premises Rosreestr knows in review, not unmatched; recall of confirmed+auto ≥ 0.95 and within 0.01 of its
+ceiling on the default noise; renumbered and swapped flats found by elimination within the house; ≤ 5% in review.
 
 On recall: a premise whose registry number is wrong must be a `conflict`, never confirmed or auto, so
 confirmed+auto can reach at most the share of known premises whose registry number is right or missing. On the
@@ -45,7 +46,7 @@ def evaluation(request, tmp_path_factory):
 
 
 def test_confirmed_and_auto_numbers_are_right(evaluation):
-    assert evaluation.summary["precision_confirmed_auto"] >= 0.998, evaluation.wrong.to_string()
+    assert evaluation.summary["precision_confirmed_auto"] >= 0.999, evaluation.wrong.to_string()
 
 
 def test_wrong_registry_numbers_are_reported_as_conflicts(evaluation):
@@ -61,10 +62,30 @@ def test_recall_of_confirmed_and_auto(evaluation, request):
     assert s["recall_confirmed_auto"] >= ceiling - 0.05
     if request.node.callspec.params["evaluation"].endswith("-default"):
         assert s["recall_confirmed_auto"] >= 0.95
+        assert s["recall_confirmed_auto"] >= ceiling - 0.01
+
+
+def test_renumbered_and_swapped_flats_are_found(evaluation, request):
+    """Flats whose GIS number differs from EGRN (renumbered, a typo, two numbers swapped) are paired by elimination
+    within the house: before it, about 0.6 of them were written back (default noise; the harsh mix is a stress)."""
+    if not request.node.callspec.params["evaluation"].endswith("-default"):
+        pytest.skip("targets are set on the default noise")
+    noise = evaluation.by_noise.set_index("category")
+    for category in ("renumbered", "renumbered_swap"):
+        row = noise.loc[category]
+        assert row["recall"] >= 0.8, (category, row.to_dict())
+
+
+def test_few_premises_go_to_review(evaluation, request):
+    if not request.node.callspec.params["evaluation"].endswith("-default"):
+        pytest.skip("targets are set on the default noise")
+    s = evaluation.summary
+    assert s["statuses"].get("review", 0) <= 0.05 * s["premises"]
 
 
 def test_the_rest_of_the_known_premises_go_to_review_not_unmatched(evaluation):
-    assert evaluation.summary["rest_in_review"] >= 0.99
+    rest = evaluation.summary["rest_in_review"]
+    assert rest != rest or rest >= 0.99   # NaN: every known premise is confirmed, auto or a conflict
     assert evaluation.summary["known_unmatched"] <= 0.002 * evaluation.summary["known"]
 
 

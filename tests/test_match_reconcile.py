@@ -79,10 +79,10 @@ def test_numbers_written_differently_match_automatically(con):
     got = matches(con, "formats")
     for number, position in (("кв. 1", 0), ("02", 1), ("3 кв.", 2), ("№4", 3), ("5", 4), ("6", 5)):
         assert (got[number]["status"], got[number]["number"]) == ("auto", FORMATS.cad(position)), number
-    assert got["02"]["reason"] == "house=address; number=02~2; area 42"
-    assert got["5"]["reason"] == "house=address; number=5; area 75"
+    assert got["02"]["reason"] == "дом найден по: адресу; номер совпадает (02 = 2); площадь совпадает: 42 м²"
+    assert got["5"]["reason"] == "дом найден по: адресу; номер 5 совпадает; площадь совпадает: 75 м²"
     assert (got["Н1 (н)"]["status"], got["Н1 (н)"]["number"]) == ("auto", FORMATS.cad(6))
-    assert "number=Н1~1-Н" in got["Н1 (н)"]["reason"]
+    assert "номер записан иначе (Н1 = 1-Н)" in got["Н1 (н)"]["reason"]
     # a common-property room «Подвал № 1» is the EGRN «пом. I», never flat 1
     assert (got["Подвал № 1 (н)"]["status"], got["Подвал № 1 (н)"]["number"]) == ("auto", FORMATS.cad(7))
 
@@ -91,7 +91,7 @@ def test_registry_numbers_are_confirmed_or_reported_as_conflicts(con):
     got = matches(con, "registry")
     h = REGISTRY
     assert (got["1"]["status"], got["1"]["number"]) == ("confirmed", h.cad(0))
-    assert got["1"]["reason"].endswith("registry=ok")
+    assert got["1"]["reason"].endswith("кадастровый номер из ГИС ЖКХ подтверждён")
     assert (got["5"]["status"], got["5"]["number"]) == ("confirmed", h.cad(4))   # spaces do not matter
     # a conflict carries the number Rosreestr supports, and says what the registry number is
     assert (got["2"]["status"], got["2"]["number"]) == ("conflict", h.cad(1))
@@ -104,21 +104,22 @@ def test_registry_numbers_are_confirmed_or_reported_as_conflicts(con):
     assert "помещение другого дома" in got["6"]["reason"]
 
 
-def test_a_renumbered_flat_sharing_its_area_with_a_neighbour_goes_to_review(con):
+def test_a_renumbered_flat_is_found_once_its_neighbour_of_the_same_area_is_taken(con):
     got = matches(con, "renumbered")
     assert (got["7"]["status"], got["7"]["number"]) == ("auto", RENUMBERED.cad(6))
-    assert (got["22"]["status"], got["22"]["number"]) == ("review", None)
-    assert got["22"]["candidate"] == RENUMBERED.cad(1)          # flat 7 is taken: flat 2 is left to check
-    assert "number≈22~2" in got["22"]["reason"]
-    # a unique area alone is not enough either
-    assert (got["99"]["status"], got["99"]["number"]) == ("review", None)
+    # flat 7 is taken: flat 2 is the one of that area left, and «22» is «2» with a doubled digit
+    assert (got["22"]["status"], got["22"]["number"]) == ("auto", RENUMBERED.cad(1))
+    assert "в номере задвоена цифра (22 в ГИС ЖКХ, 2 в ЕГРН)" in got["22"]["reason"]
+    assert (got["99"]["status"], got["99"]["number"]) == ("auto", RENUMBERED.cad(8))
 
 
-def test_swapped_numbers_go_to_review(con):
+def test_swapped_numbers_are_resolved_by_area(con):
     got = matches(con, "swap")
     assert got["3"]["status"] == "auto"
-    assert {got["1"]["status"], got["2"]["status"]} == {"review"}
-    assert got["1"]["number"] is None and got["2"]["number"] is None
+    assert (got["1"]["status"], got["1"]["number"]) == ("auto", SWAP.cad(1))
+    assert (got["2"]["status"], got["2"]["number"]) == ("auto", SWAP.cad(0))
+    assert ("номера двух квартир переставлены местами (1 в ГИС ЖКХ, 2 в ЕГРН), площадь совпадает: 50 м²"
+            in got["1"]["reason"])
 
 
 def test_rooms_in_flats_parking_places_and_common_property_are_never_a_flat(con):
@@ -145,9 +146,9 @@ def test_no_cadastral_number_goes_to_two_premises(con):
 
 def test_area_tolerance_covers_rounding_and_drift_not_a_different_flat(con):
     got = matches(con, "areas")
-    assert got["1"]["status"] == "auto" and got["1"]["reason"].endswith("area 36.8~36.75")
-    assert got["2"]["status"] == "auto" and got["2"]["reason"].endswith("area 51.2~50")
-    assert got["3"]["status"] == "review" and "area 47.5≠44" in got["3"]["reason"]
+    assert got["1"]["status"] == "auto" and got["1"]["reason"].endswith("площадь совпадает с округлением: 36,8 и 36,75 м²")
+    assert got["2"]["status"] == "auto" and got["2"]["reason"].endswith("площадь близка: 51,2 и 50 м²")
+    assert got["3"]["status"] == "review" and "площадь другая: 47,5 и 44 м²" in got["3"]["reason"]
 
 
 def test_the_same_street_in_two_settlements_never_links_across(con):

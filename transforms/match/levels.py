@@ -1,7 +1,8 @@
 """Comparison levels for a candidate pair (GIS premise `g`, EGRN premise `e`): SQL and evidence written together.
 
 Each level is a small object: `sql()` is one condition over the pair's columns, `reason()` a SQL expression
-giving the short evidence it contributes to `match_reason` (`number=1Н~1-Н`, `area 54.2~54.3`), and `weight`
+giving the evidence it contributes to `match_reason` in plain Russian («номер записан иначе (1Н = 1-Н)»,
+«площадь близка: 54,2 и 54,3 м²»), and `weight`
 its log2 Bayes factor for `match_score`. A `Comparison` is an ordered list of levels: the first level whose
 condition holds is the pair's level (a CASE), so the evidence always comes from the rule that decided.
 
@@ -26,8 +27,14 @@ AREA_PARAMETERS = {
 
 
 def _area_text(col: str) -> str:
-    """54.2 → '54.2', 54.25 → '54.25', 54.0 → '54' (short, as people write areas)."""
-    return f"regexp_replace(CAST(round({col}, 2) AS VARCHAR), '\\.0+$', '')"
+    """54.2 → '54,2', 54.25 → '54,25', 54.0 → '54' (short, as people write areas in Russian)."""
+    return area_ru(col)
+
+
+def area_ru(col: str) -> str:
+    """SQL: an area as people write it in Russian: 54.2 → '54,2', 54.25 → '54,25', 54.0 → '54'."""
+    return (f"CASE WHEN {col} = round({col}) THEN CAST(CAST(round({col}) AS BIGINT) AS VARCHAR) "
+            f"ELSE replace(CAST(round(CAST({col} AS DOUBLE), 2) AS VARCHAR), '.', ',') END")
 
 
 @dataclass(frozen=True)
@@ -77,20 +84,20 @@ class Comparison:
 # --- premise number -------------------------------------------------------------------------------------
 
 def number_unknown() -> Level:
-    return Level("unknown", "g.number_key IS NULL OR e.number_key IS NULL", "'number ?'", 0.0)
+    return Level("unknown", "g.number_key IS NULL OR e.number_key IS NULL", "'номер не указан'", 0.0)
 
 
 def number_exact() -> Level:
     """The same number once case, spaces, `№`, leading zeros and the words around it are set aside (кв. 5 = 05)."""
-    label = ("'number=' || CASE WHEN g.number_text = e.number_text THEN g.number_text "
-             "ELSE g.number_text || '~' || e.number_text END")
+    label = ("CASE WHEN g.number_text = e.number_text THEN 'номер ' || g.number_text || ' совпадает' "
+             "ELSE 'номер совпадает (' || g.number_text || ' = ' || e.number_text || ')' END")
     return Level("exact", "g.number_norm = e.number_norm", label, 8.0, strong=True)
 
 
 def number_format() -> Level:
     """The same number written differently: 1Н~1-Н~Н1, leading zeros (032), Roman numerals (IV~4), «кв. 5»."""
     return Level("format", "g.number_key = e.number_key",
-                 "'number=' || g.number_text || '~' || e.number_text", 7.0, strong=True)
+                 "'номер записан иначе (' || g.number_text || ' = ' || e.number_text || ')'", 7.0, strong=True)
 
 
 def number_fuzzy() -> Level:
@@ -103,11 +110,13 @@ def number_fuzzy() -> Level:
         "     AND (starts_with(g.number_key, e.number_key) OR starts_with(e.number_key, g.number_key)"
         "          OR ends_with(g.number_key, e.number_key) OR ends_with(e.number_key, g.number_key))))"
     )
-    return Level("fuzzy", condition, "'number≈' || g.number_text || '~' || e.number_text", 1.0)
+    return Level("fuzzy", condition,
+                 "'номер похож (' || g.number_text || ' в ГИС ЖКХ, ' || e.number_text || ' в ЕГРН)'", 1.0)
 
 
 def number_different() -> Level:
-    return Level("different", "TRUE", "'number ' || g.number_text || '≠' || e.number_text", -6.0)
+    return Level("different", "TRUE",
+                 "'номер другой (' || g.number_text || ' в ГИС ЖКХ, ' || e.number_text || ' в ЕГРН)'", -6.0)
 
 
 NUMBER = Comparison("number", (number_unknown(), number_exact(), number_format(), number_fuzzy(), number_different()))
@@ -116,31 +125,35 @@ NUMBER = Comparison("number", (number_unknown(), number_exact(), number_format()
 # --- area -----------------------------------------------------------------------------------------------
 
 def area_unknown() -> Level:
-    return Level("unknown", "g.area IS NULL OR e.area IS NULL OR g.area <= 0 OR e.area <= 0", "'area ?'", 0.0)
+    return Level("unknown", "g.area IS NULL OR e.area IS NULL OR g.area <= 0 OR e.area <= 0",
+                 "'площадь не указана'", 0.0)
 
 
 def area_equal() -> Level:
-    return Level("equal", "abs(g.area - e.area) <= $area_exact", f"'area ' || {_area_text('g.area')}", 3.0,
-                 strong=True)
+    return Level("equal", "abs(g.area - e.area) <= $area_exact",
+                 f"'площадь совпадает: ' || {_area_text('g.area')} || ' м²'", 3.0, strong=True)
 
 
 def area_rounding() -> Level:
     """GIS wrote the EGRN area rounded to 0.1 m² or to whole metres."""
     condition = ("(abs(g.area - e.area) <= $area_tenth"
                  " OR (g.area = round(g.area) AND abs(g.area - e.area) <= $area_rounding))")
-    return Level("rounding", condition, f"'area ' || {_area_text('g.area')} || '~' || {_area_text('e.area')}",
-                 2.5, strong=True)
+    return Level("rounding", condition,
+                 f"'площадь совпадает с округлением: ' || {_area_text('g.area')} || ' и ' || {_area_text('e.area')}"
+                 " || ' м²'", 2.5, strong=True)
 
 
 def area_close() -> Level:
     """Passport and EGRN areas differ a little (remeasurement, balconies counted differently)."""
     condition = "abs(g.area - e.area) <= greatest($area_close, $area_close_share * e.area)"
-    return Level("close", condition, f"'area ' || {_area_text('g.area')} || '~' || {_area_text('e.area')}",
+    return Level("close", condition,
+                 f"'площадь близка: ' || {_area_text('g.area')} || ' и ' || {_area_text('e.area')} || ' м²'",
                  1.5, strong=True)
 
 
 def area_far() -> Level:
-    return Level("far", "TRUE", f"'area ' || {_area_text('g.area')} || '≠' || {_area_text('e.area')}", -5.0)
+    return Level("far", "TRUE",
+                 f"'площадь другая: ' || {_area_text('g.area')} || ' и ' || {_area_text('e.area')} || ' м²'", -5.0)
 
 
 AREA = Comparison("area", (area_unknown(), area_equal(), area_rounding(), area_close(), area_far()))
@@ -166,15 +179,18 @@ def kind_same() -> Level:
 def kind_related() -> Level:
     """Non-residential and common-property rooms: GIS marks «общее имущество» less reliably than EGRN."""
     return Level("related", "g.kind IN ('nonres', 'common') AND e.kind IN ('nonres', 'common')",
-                 f"'kind ' || {_kind_ru('g.kind')} || '~' || {_kind_ru('e.kind')}", -2.0)
+                 f"'вид помещения: ' || {_kind_ru('g.kind')} || ' в ГИС ЖКХ, ' || {_kind_ru('e.kind')} || ' в ЕГРН'",
+                 -2.0)
 
 
 def kind_unknown() -> Level:
-    return Level("unknown", "e.kind = 'unknown'", "'kind ?'", -1.0)
+    return Level("unknown", "e.kind = 'unknown'", "'вид помещения в ЕГРН не указан'", -1.0)
 
 
 def kind_different() -> Level:
-    return Level("different", "TRUE", f"'kind ' || {_kind_ru('g.kind')} || '≠' || {_kind_ru('e.kind')}", -8.0)
+    return Level("different", "TRUE",
+                 f"'другой вид помещения: ' || {_kind_ru('g.kind')} || ' в ГИС ЖКХ, ' || {_kind_ru('e.kind')}"
+                 " || ' в ЕГРН'", -8.0)
 
 
 KIND = Comparison("kind", (kind_same(), kind_related(), kind_unknown(), kind_different()))

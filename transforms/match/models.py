@@ -21,6 +21,11 @@ PARAMETERS = {
     "area_bucket": 2.0,            # ≥ the absolute area tolerance: neighbouring buckets hold every close area
     "street_similarity": 0.85,     # rapidfuzz similarity for the same street written differently
     "min_house_agreement": 0.5,    # share of a house's premises with strong evidence before anything is automatic
+    # match_score of a number found by elimination within a house (the rule's precision measured on generated
+    # regions: benchmarks/bench_reconcile.py prints it per rule)
+    "elimination_score_registry": 0.999,
+    "elimination_score_near": 0.999,
+    "elimination_score_only": 0.995,
 }
 
 
@@ -48,6 +53,8 @@ def fragments() -> dict[str, str]:
         "never_paired": exclusions.never_paired_sql("e"),
         "strong": _strong_sql(),
         "score": levels.score_sql([f"{c.name}_weight" for c in levels.COMPARISONS]),
+        "gis_area_ru": levels.area_ru("gis_area"),
+        "egrn_area_ru": levels.area_ru("egrn_area"),
     }
 
 

@@ -19,9 +19,14 @@ by_number AS (
     FROM gis AS g
     JOIN egrn AS e ON e.egrn_house_id = g.egrn_house_id AND e.number_key = g.number_key
 ),
--- premises whose number already finds an object of an agreeing area need no area search
+-- premises whose number already finds an object of an agreeing area need no area search — unless the number is
+-- written twice in the house (one of the two is a typo)
 found_by_number AS (
-    SELECT DISTINCT premise_id FROM by_number WHERE area_agrees
+    SELECT DISTINCT b.premise_id
+    FROM by_number AS b
+    JOIN (SELECT premise_id, count(*) OVER (PARTITION BY gis_house_id, number_key) AS written FROM gis) AS w
+      USING (premise_id)
+    WHERE b.area_agrees AND w.written = 1
 ),
 -- the others (renumbered, swapped, written oddly): areas within tolerance, through buckets as wide as the
 -- tolerance (an equi-join, not a per-house product)

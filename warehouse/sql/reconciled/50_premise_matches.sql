@@ -9,13 +9,29 @@
 --   conflict    the registry number is something else: another premise of the house (the one-to-one match says
 --               which), a room inside a flat, a parking place, the building, another house, or no object at all;
 --               cadastral_number is then the one-to-one match when there is one
---   auto        no registry number, and a one-to-one match
---   review      candidates, but none unambiguous (a renumbered flat matched by area alone, two flats of one area,
---               a swap, an untrusted house link, a number used twice)
+--   elimination what is left in a house after the above: leftover GIS premise × leftover EGRN premise, mutual
+--               single best by (registry, near number, area); accepted for a doubtful GIS number near the EGRN one
+--               (typo, renumbering, swap), for the registry number, or for the only leftover of that area. It makes
+--               the premise auto, confirmed (its registry number) or gives a conflict the number to offer
+--   auto        no registry number, and a one-to-one (or elimination) match
+--   review      candidates, but none unambiguous (two renumbered flats of one area, an untrusted house link, a
+--               number used twice)
 --   unmatched   nothing in EGRN: the house is not found, or no object of this number or area (a flat registered only
 --               as its rooms is said so)
 CREATE OR REPLACE TABLE reconciled.premise_matches AS
 WITH
+-- how each house was found, in words (once per house, not per premise)
+house_reasons AS (
+    SELECT gis_house_id,
+           CASE WHEN link_method IS NULL THEN 'дом в ЕГРН не найден'
+             ELSE 'дом найден по: ' || array_to_string([
+                 CASE t WHEN 'fias' THEN 'ФИАС' WHEN 'building' THEN 'кадастровому номеру здания'
+                        WHEN 'address' THEN 'адресу' WHEN 'street~' THEN 'адресу (улица написана иначе)'
+                        WHEN 'address~' THEN 'адресу (корпус указан только с одной стороны)'
+                        WHEN 'registry' THEN 'кадастровым номерам помещений' ELSE t END
+                 FOR t IN string_split(link_method, '+')], ', ') END AS house_reason
+    FROM reconciled.houses
+),
 premises AS (
     SELECT p.*, h.egrn_house_id, h.link_status, h.link_method, h.link_evidence, h.trusted, h.contradictions
     FROM reconciled.gis_premises AS p
@@ -125,6 +141,8 @@ decided AS (
         x.excluded,
         CASE
             WHEN m.cadastral_number IS NOT NULL AND p.registry_cadastral_number = m.cadastral_number THEN 'confirmed'
+            -- the registry number and the one-to-one match both hold up: a person decides, nothing is a conflict
+            WHEN m.cadastral_number IS NOT NULL AND r.verdict = 'plausible' THEN 'review'
             WHEN m.cadastral_number IS NOT NULL AND p.registry_cadastral_number IS NOT NULL THEN 'conflict'
             WHEN r.verdict = 'plausible' AND NOT r.other_strong THEN 'confirmed'
             WHEN r.verdict IN ('building', 'not_found', 'retired', 'other_house', 'excluded', 'taken', 'kind', 'area')
@@ -157,6 +175,185 @@ guarded AS (
     FROM (SELECT *, chosen_number IS NOT NULL AND count(*) OVER (PARTITION BY chosen_number) > 1 AS shared
           FROM numbered)
 ),
+-- Elimination within a house, as a person does it: the GIS premises still without a number and the EGRN objects
+-- nobody has taken, in a trusted house link. A leftover pair is accepted when each is the other's single best
+-- leftover (mutual best, ties go to a person) and the evidence is enough on its own terms:
+--   near number   a doubtful GIS number and a typo or a renumbering (neighbouring numbers, transposed digits,
+--                 a doubled or dropped digit, a letter, 104/4, two numbers swapped) and an agreeing area
+--   registry      the number GIS carries points at it, and the area agrees
+--   elimination   a doubtful GIS number, the last premise of its kind left on both sides of the house, the area
+--                 equal or rounded
+-- the decided rows, narrow, read several times below
+decisions AS MATERIALIZED (
+    SELECT premise_id, gis_house_id, egrn_house_id, kind, area, number_key, number_text, registry_cadastral_number,
+           registry_verdict, status, chosen_number, shared, excluded, trusted, link_evidence
+    FROM guarded
+),
+left_base AS MATERIALIZED (
+    SELECT g.*
+    FROM decisions AS g
+    JOIN house_agreement AS a ON a.gis_house_id = g.gis_house_id
+    WHERE g.chosen_number IS NULL AND g.status IN ('review', 'conflict') AND NOT g.shared
+      AND g.excluded IS NULL  -- a flat Rosreestr knows only as its rooms (or a parking place) has no leftover
+      AND g.trusted AND (a.agreement >= $min_house_agreement OR g.link_evidence >= 2)
+),
+left_houses AS (
+    SELECT DISTINCT egrn_house_id FROM left_base
+),
+leftover_premises AS MATERIALIZED (
+    SELECT g.premise_id, g.registry_cadastral_number, g.number_key, g.number_text, g.egrn_house_id, g.kind, g.area,
+           coalesce(g.registry_verdict = 'plausible', FALSE) AS registry_plausible,
+           -- why a person would doubt the GIS number: written twice in the house, beyond the house's numbers in
+           -- EGRN, or the EGRN premise of that number has another area
+           coalesce(t.premises > 1, FALSE) AS number_twice,
+           TRY_CAST(g.number_key AS BIGINT) > n.max_number AS number_beyond,
+           o.premise_id IS NOT NULL AS number_other_area
+    FROM left_base AS g
+    LEFT JOIN (SELECT gis_house_id, number_key, count(*) AS premises FROM reconciled.gis_premises
+               WHERE gis_house_id IN (SELECT gis_house_id FROM left_base) GROUP BY ALL) AS t
+      ON t.gis_house_id = g.gis_house_id AND t.number_key = g.number_key
+    LEFT JOIN (SELECT DISTINCT premise_id FROM candidates
+               WHERE premise_id IN (SELECT premise_id FROM left_base)
+                 AND same_house AND number_level IN ('exact', 'format') AND excluded_by IS NULL
+                 AND kind_level = 'same' AND area_level = 'far') AS o
+      ON o.premise_id = g.premise_id
+    LEFT JOIN (SELECT egrn_house_id, kind, max(TRY_CAST(number_key AS BIGINT)) AS max_number
+               FROM egrn WHERE NOT is_retired AND egrn_house_id IN (SELECT egrn_house_id FROM left_houses)
+               GROUP BY ALL) AS n
+      ON n.egrn_house_id = g.egrn_house_id AND n.kind = g.kind
+),
+taken_numbers AS (
+    SELECT DISTINCT chosen_number AS cadastral_number FROM decisions WHERE chosen_number IS NOT NULL
+    -- an EGRN premise whose number and area some GIS premise shares is that premise's, not a leftover
+    UNION SELECT cadastral_number FROM candidates WHERE strong
+),
+-- how many premises of a kind each side of a house has left: «the one flat left» is literal
+left_in_gis_house AS (
+    SELECT g.egrn_house_id, g.kind, count(*) AS premises
+    FROM decisions AS g
+    WHERE g.chosen_number IS NULL AND g.egrn_house_id IN (SELECT egrn_house_id FROM left_houses)
+    GROUP BY ALL
+),
+left_in_egrn_house AS (
+    SELECT egrn_house_id, kind, count(*) AS premises
+    FROM egrn
+    WHERE NOT is_retired AND egrn_house_id IN (SELECT egrn_house_id FROM left_houses)
+      AND cadastral_number NOT IN (SELECT cadastral_number FROM taken_numbers)
+    GROUP BY ALL
+),
+leftover_pairs AS (
+    SELECT l.premise_id, c.cadastral_number, c.area_level, c.registry_level = 'same' AS registry_same,
+           l.registry_plausible,
+           coalesce(lg.premises = 1 AND le.premises = 1, FALSE) AS last_in_house,
+           l.number_twice OR coalesce(l.number_beyond, FALSE) OR l.number_other_area AS number_doubtful,
+           -- a number with a letter that EGRN does not know at all in the house («5а» for 5)
+           l.number_key <> regexp_replace(l.number_key, '[^0-9]', '', 'g') AND u.number_key IS NULL AS letter_unknown,
+           l.number_text AS gis_number, c.egrn_number, c.egrn_area, l.area AS gis_area,
+           CASE WHEN l.number_key IS NULL OR e.number_key IS NULL OR l.number_key = e.number_key THEN NULL
+                -- two flats carrying each other's numbers: each number's EGRN premise has the other one's area
+                WHEN l.number_other_area AND sw.number_key IS NOT NULL THEN 'swapped'
+                WHEN abs(TRY_CAST(l.number_key AS BIGINT) - TRY_CAST(e.number_key AS BIGINT)) = 1 THEN 'adjacent'
+                WHEN length(l.number_key) = length(e.number_key) AND length(l.number_key) >= 2
+                 AND damerau_levenshtein(l.number_key, e.number_key) = 1
+                 AND levenshtein(l.number_key, e.number_key) = 2 THEN 'transposed'
+                WHEN regexp_replace(l.number_key, '[^0-9]', '', 'g') = regexp_replace(e.number_key, '[^0-9]', '', 'g')
+                    THEN 'letter'
+                WHEN length(e.number_key) = length(l.number_key) + 1
+                 AND (length(l.number_key) >= 2 OR l.number_twice OR l.number_other_area)
+                 AND levenshtein(l.number_key, e.number_key) = 1
+                 AND NOT starts_with(l.number_key, e.number_key) THEN 'dropped'
+                WHEN length(l.number_key) = length(e.number_key) + 1
+                 AND list_bool_or([left(e.number_key, i) || substr(e.number_key, i, 1) || substr(e.number_key, i + 1)
+                                   = l.number_key FOR i IN range(1, length(e.number_key) + 1)]) THEN 'doubled'
+                -- renumbered upwards (104 for 4, 2922 for 292, 223 for 23), and only with an equal or rounded area
+                WHEN c.area_level IN ('equal', 'rounding')
+                 AND length(l.number_key) - length(e.number_key) BETWEEN 1 AND 2
+                 AND (starts_with(l.number_key, e.number_key) OR ends_with(l.number_key, e.number_key))
+                    THEN 'renumbered'
+                WHEN c.area_level IN ('equal', 'rounding')
+                 AND TRY_CAST(l.number_key AS BIGINT) % 100 = TRY_CAST(e.number_key AS BIGINT) % 100
+                 AND TRY_CAST(l.number_key AS BIGINT) > TRY_CAST(e.number_key AS BIGINT) THEN 'renumbered'
+           END AS number_near,
+           CASE c.area_level WHEN 'equal' THEN 3 WHEN 'rounding' THEN 2 WHEN 'close' THEN 1 END AS area_rank
+    FROM leftover_premises AS l
+    JOIN candidates AS c ON c.premise_id = l.premise_id
+    JOIN egrn AS e ON e.cadastral_number = c.cadastral_number
+    LEFT JOIN (SELECT DISTINCT egrn_house_id, number_key FROM egrn
+               WHERE egrn_house_id IN (SELECT egrn_house_id FROM left_houses)) AS u
+      ON u.egrn_house_id = l.egrn_house_id AND u.number_key = l.number_key
+    LEFT JOIN (SELECT DISTINCT egrn_house_id, number_key FROM leftover_premises WHERE number_other_area) AS sw
+      ON sw.egrn_house_id = l.egrn_house_id AND sw.number_key = e.number_key
+    LEFT JOIN left_in_gis_house AS lg ON lg.egrn_house_id = l.egrn_house_id AND lg.kind = l.kind
+    LEFT JOIN left_in_egrn_house AS le ON le.egrn_house_id = l.egrn_house_id AND le.kind = l.kind
+    WHERE c.same_house AND c.excluded_by IS NULL AND c.kind_level = 'same'
+      AND c.area_level IN ('equal', 'rounding', 'close')
+      AND c.cadastral_number NOT IN (SELECT cadastral_number FROM taken_numbers)
+      -- the plausible registry number of another premise is that premise's to claim
+      AND NOT exists(SELECT 1 FROM decisions AS o
+                     WHERE o.registry_cadastral_number = c.cadastral_number AND o.registry_verdict = 'plausible'
+                       AND o.premise_id <> l.premise_id)
+),
+leftover_ranked AS (
+    SELECT *,
+           count(*) OVER (PARTITION BY premise_id) AS left_for_premise,
+           count(*) OVER (PARTITION BY cadastral_number) AS left_for_object,
+           max(rank) OVER (PARTITION BY premise_id) AS best_for_premise,
+           max(rank) OVER (PARTITION BY cadastral_number) AS best_for_object,
+           count(*) OVER (PARTITION BY premise_id, rank) AS ties_for_premise,
+           count(*) OVER (PARTITION BY cadastral_number, rank) AS ties_for_object
+    FROM (SELECT *, registry_same::INT * 16 + coalesce(number_near = 'swapped', FALSE)::INT * 8 + (number_near IS NOT NULL)::INT * 4
+                    + area_rank AS rank
+          FROM leftover_pairs)
+),
+eliminated AS (
+    SELECT r.*,
+           CASE WHEN registry_same THEN 'registry'
+                WHEN number_near IS NOT NULL THEN 'near'
+                ELSE 'elimination' END AS rule,
+           concat_ws(', ',
+               CASE WHEN registry_same
+                    THEN 'кадастровый номер из ГИС ЖКХ указывает на помещение ' || egrn_number
+                         || ' в ЕГРН, у которого нет другой пары в доме'
+                    WHEN number_near IS NULL
+                    THEN 'единственное оставшееся без пары помещение дома, площадь та же (номер '
+                         || gis_number || ' в ГИС ЖКХ, ' || egrn_number || ' в ЕГРН)' END,
+               CASE number_near
+                   WHEN 'swapped' THEN 'номера двух квартир переставлены местами'
+                   WHEN 'adjacent' THEN 'соседний номер'
+                   WHEN 'transposed' THEN 'в номере переставлены цифры'
+                   WHEN 'doubled' THEN 'в номере задвоена цифра'
+                   WHEN 'dropped' THEN 'в номере пропущена цифра'
+                   WHEN 'letter' THEN 'номер отличается буквой'
+                   WHEN 'renumbered' THEN 'номер перенумерован' END
+                   || ' (' || gis_number || ' в ГИС ЖКХ, ' || egrn_number || ' в ЕГРН)',
+               CASE WHEN area_level = 'equal' THEN 'площадь совпадает: ' || {{gis_area_ru}} || ' м²'
+                    ELSE 'площадь близка: ' || {{gis_area_ru}} || ' и ' || {{egrn_area_ru}} || ' м²' END,
+               CASE WHEN NOT registry_same AND number_near IS NOT NULL
+                    THEN 'других свободных помещений с похожим номером и такой площадью нет' END
+           ) AS reason_ru
+    FROM leftover_ranked AS r
+    WHERE rank = best_for_premise AND rank = best_for_object
+      AND ties_for_premise = 1 AND ties_for_object = 1
+      -- a premise whose registry number holds up takes that number or nothing
+      AND (registry_same OR NOT registry_plausible)
+      AND (registry_same
+           OR (number_near IS NOT NULL AND number_doubtful)
+           OR (number_near = 'letter' AND letter_unknown)
+           OR (number_doubtful AND last_in_house AND area_rank >= 2))
+),
+resolved AS (
+    SELECT g.* REPLACE (
+               CASE WHEN x.premise_id IS NULL THEN g.status
+                    WHEN g.registry_cadastral_number = x.cadastral_number THEN 'confirmed'
+                    WHEN g.registry_cadastral_number IS NOT NULL THEN 'conflict'
+                    ELSE 'auto' END AS status,
+               coalesce(g.chosen_number, x.cadastral_number) AS chosen_number),
+           x.rule AS elimination_rule, x.number_near, x.gis_number AS elim_gis_number,
+           x.egrn_number AS elim_egrn_number, x.gis_area AS elim_gis_area, x.egrn_area AS elim_egrn_area,
+           x.area_level AS elim_area_level, x.reason_ru AS elim_reason
+    FROM guarded AS g
+    LEFT JOIN eliminated AS x USING (premise_id)
+),
 -- what a person is asked to check: the best candidate no other premise has been given
 open_candidates AS (
     SELECT c.premise_id,
@@ -166,7 +363,7 @@ open_candidates AS (
            arg_max(c.evidence, (c.match_score, c.cadastral_number)) AS best_evidence
     FROM candidates AS c
     WHERE c.same_house AND c.excluded_by IS NULL
-      AND NOT exists(SELECT 1 FROM guarded AS t
+      AND NOT exists(SELECT 1 FROM resolved AS t
                      WHERE t.chosen_number = c.cadastral_number AND t.premise_id <> c.premise_id)
     GROUP BY c.premise_id
 ),
@@ -179,7 +376,7 @@ settled AS (
         o.best_number,
         o.best_score,
         o.best_evidence
-    FROM guarded AS g
+    FROM resolved AS g
     LEFT JOIN open_candidates AS o USING (premise_id)
 ),
 final AS (
@@ -191,22 +388,29 @@ final AS (
         CASE WHEN status = 'confirmed' THEN 'registry'
              WHEN chosen_number IS NOT NULL THEN 'matched' END AS cadastral_source,
         status AS match_status,
-        CASE WHEN status = 'confirmed' THEN coalesce(CASE WHEN matched_number IS NOT NULL THEN matched_score END,
+        CASE WHEN elimination_rule IS NOT NULL THEN
+                 CASE elimination_rule WHEN 'registry' THEN $elimination_score_registry
+                                       WHEN 'near' THEN $elimination_score_near
+                                       ELSE $elimination_score_only END
+             WHEN status = 'confirmed' THEN coalesce(CASE WHEN matched_number IS NOT NULL THEN matched_score END,
                                                      registry_score)
              WHEN chosen_number IS NOT NULL THEN matched_score
              ELSE coalesce(best_score, 0.0) END AS match_score,
         concat_ws('; ',
-            'house=' || coalesce(link_method, 'нет'),
-            CASE WHEN status = 'confirmed' THEN coalesce(CASE WHEN matched_number IS NOT NULL THEN matched_evidence END,
+            ht.house_reason,
+            CASE WHEN elimination_rule IS NOT NULL THEN elim_reason
+                 WHEN status = 'confirmed' THEN coalesce(CASE WHEN matched_number IS NOT NULL THEN matched_evidence END,
                                                          registry_evidence)
                  WHEN chosen_number IS NOT NULL THEN matched_evidence
                  ELSE best_evidence END,
-            CASE WHEN status = 'confirmed' THEN 'registry=ok'
+            CASE WHEN status = 'confirmed' THEN 'кадастровый номер из ГИС ЖКХ подтверждён'
                  WHEN registry_verdict IS NOT NULL AND registry_verdict <> 'plausible'
-                     THEN 'registry ' || registry_cadastral_number || ' ≠ ЕГРН: ' || verdict_ru
-                 WHEN registry_verdict = 'plausible' THEN 'registry ' || registry_cadastral_number || ': есть другие кандидаты' END,
+                     THEN 'кадастровый номер из ГИС ЖКХ ' || registry_cadastral_number || ' не подходит: ' || verdict_ru
+                 WHEN registry_verdict = 'plausible'
+                     THEN 'кадастровый номер из ГИС ЖКХ ' || registry_cadastral_number
+                          || ' похож на верный, но есть другие кандидаты' END,
             CASE WHEN status IN ('review', 'conflict') AND chosen_number IS NULL AND candidates > 1
-                 THEN 'кандидатов: ' || candidates END,
+                 THEN 'подходящих помещений в доме: ' || candidates || ', выбрать однозначно нельзя' END,
             CASE WHEN shared THEN 'номер достался двум помещениям' END,
             CASE WHEN status = 'unmatched' AND s.egrn_house_id IS NULL
                  THEN 'дом не найден в ЕГРН' || coalesce(' (' || contradictions || ')', '') END,
@@ -228,9 +432,13 @@ final AS (
         s.candidates,
         s.registry_verdict,
         e.number_text AS egrn_premise_number,
-        e.area AS egrn_area
+        e.area AS egrn_area,
+        CASE WHEN elimination_rule IS NOT NULL THEN 'elimination_' || elimination_rule || coalesce('_' || s.number_near, '')
+             WHEN matched_number IS NOT NULL AND chosen_number = matched_number THEN 'one_to_one'
+             WHEN status = 'confirmed' THEN 'registry' END AS match_rule
     FROM settled AS s
     JOIN reconciled.gis_houses AS h USING (gis_house_id)
+    JOIN house_reasons AS ht USING (gis_house_id)
     LEFT JOIN egrn AS e ON e.cadastral_number = coalesce(s.chosen_number, s.best_number)
 )
 SELECT * FROM final
