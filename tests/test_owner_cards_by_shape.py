@@ -18,11 +18,11 @@ import pytest
 
 from publish_kit import build_warehouse
 
-# An account of a flat the GIS houses export misses or numbers otherwise (a renumbered flat) pays for no premise
+# An account of a flat the GIS houses export misses or numbers otherwise (a renumbered or mistyped flat) pays for no premise
 # and can be on no card; without those every account, meter and payment document of the region belongs on a card
 # (with them the *_on_cards KPI columns still equal the cards: test_card_columns_of_the_kpis_are_the_cards).
 NOISE = {"egrn_only_flat": 0.0, "egrn_only_nonres": 0.0, "communal_flat": 0.0, "rooms_only": 0.0,
-         "renumbered": 0.0, "renumbered_swap": 0.0}
+         "renumbered": 0.0, "renumbered_swap": 0.0, "number_typo": 0.0}
 
 
 def _nest(landing, workbook) -> str:
