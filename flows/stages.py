@@ -123,13 +123,14 @@ def ingest(con: duckdb.DuckDBPyConnection, landing_dir: Path, workers: int = 1,
 def _log_unit(unit: str, batch: LandingBatch, named: int = 5) -> None:
     """A debug line per landing unit; files that were rejected by name, or counted by reason when many.
 
-    Unrecognised files (signatures beside extracts, sheets of no known template) are only counted here: the
+    Signatures beside extracts and unrecognised files (sheets of no known template) are only counted here: the
     load report lists each of them.
     """
     rows = sum(sheet["rows_read"] for sheet in batch.sheets)
     unrecognised = sum(sheet["status"] == "unrecognised" for sheet in batch.sheets)
-    log.debug("ingest %s: %d files/sheets (%d unrecognised), %d rows, %d rows quarantined",
-             unit, len(batch.sheets), unrecognised, rows, len(batch.rejected_rows))
+    signatures = sum(sheet["status"] == "signature" for sheet in batch.sheets)
+    log.debug("ingest %s: %d files/sheets (%d signatures, %d unrecognised), %d rows, %d rows quarantined",
+             unit, len(batch.sheets), signatures, unrecognised, rows, len(batch.rejected_rows))
     rejected = [sheet for sheet in batch.sheets if sheet["status"] == "rejected"]
     if len(rejected) <= named:
         for sheet in rejected:
