@@ -37,10 +37,10 @@ premises AS (
     FROM reconciled.gis_premises AS p
     JOIN reconciled.houses AS h USING (gis_house_id)
 ),
-candidates AS (
+candidates AS NOT MATERIALIZED (
     SELECT * FROM reconciled.premise_candidates
 ),
-egrn AS (
+egrn AS NOT MATERIALIZED (
     SELECT * FROM reconciled.egrn_premises
 ),
 building_numbers AS (
