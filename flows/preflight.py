@@ -17,10 +17,8 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
-from transforms.landing.zipnames import is_junk
+from transforms.landing.archive import landing_entries
 from warehouse.lock import WarehouseLocked, warehouse_lock
-
-SKIPPED_TOP_LEVEL = ("truth",)  # the generator's ground truth, never read by a run (see landing_units)
 
 
 class RunRefused(Exception):
@@ -58,13 +56,8 @@ def check_landing(landing_dir: Path | str) -> None:
 
 
 def _holds_a_file(landing: Path) -> bool:
-    """Whether the walk of the landing folder would find a unit, stopping at the first (archives not opened)."""
-    for directory, dirs, files in os.walk(landing):
-        top = Path(directory) == landing
-        dirs[:] = [d for d in dirs if not is_junk(d) and not (top and d in SKIPPED_TOP_LEVEL)]
-        if any(not is_junk(f) for f in files) or any(os.path.islink(os.path.join(directory, d)) for d in dirs):
-            return True
-    return False
+    """Whether the run would find anything to read, stopping at the first file (archives not opened)."""
+    return next(landing_entries(landing), None) is not None
 
 
 def check_warehouse(warehouse: Path | str) -> None:

@@ -94,9 +94,12 @@ def file_sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+GROUND_TRUTH = ("truth",)  # the generator's top-level folder of answers: never read by a run
+
+
 def iter_landing(
     landing_dir: Path | str,
-    skip_top_level: Iterable[str] = ("truth",),
+    skip_top_level: Iterable[str] = GROUND_TRUTH,
     limits: ArchiveLimits = DEFAULT_LIMITS,
 ) -> Iterator[LandingFile | LandingProblem]:
     """Every file under `landing_dir` in a deterministic (sorted) order, or a problem in its place.
@@ -368,37 +371,49 @@ def _is_office_document(zf: zipfile.ZipFile) -> bool:
 # Units of work: one file on disk (loose, or an archive with everything inside it)
 
 
-def landing_units(landing_dir: Path | str, skip_top_level: Iterable[str] = ("truth",)) -> list[str]:
-    """The files on disk under `landing_dir`, as relative POSIX paths in walk order.
+def landing_entries(landing_dir: Path | str,
+                    skip_top_level: Iterable[str] = GROUND_TRUTH) -> Iterator[tuple[str, os.DirEntry | None]]:
+    """The files on disk under `landing_dir`, lazily, in walk order: (relative POSIX path, entry).
 
-    A unit is what one worker reads: a loose file, or an archive with all its members.
-    `iter_landing_unit` over every unit yields exactly what `iter_landing` yields.
+    Junk names and the top-level folders in `skip_top_level` are not entered; a symlink is one entry, never
+    followed; a folder that cannot be listed is one entry with `None` (reported as a problem when read).
     """
     root = os.path.realpath(landing_dir)
     if not os.path.isdir(root):
         raise NotADirectoryError(f"каталог приёма не найден: {landing_dir}")
     skip = frozenset(skip_top_level)
-    units: list[str] = []
 
-    def walk(directory: str, prefix: str) -> None:
+    def walk(directory: str, prefix: str) -> Iterator[tuple[str, os.DirEntry | None]]:
         try:
             with os.scandir(directory) as it:
                 entries = sorted(((disk_name(e.name), e) for e in it), key=lambda t: t[0])
         except OSError:
-            units.append(prefix.rstrip("/") or ".")  # reported as a problem when iterated
+            yield prefix.rstrip("/") or ".", None
             return
         for name, entry in entries:
             rel = prefix + name
             if (not prefix and name in skip) or is_junk(name):
                 continue
-            if entry.is_symlink():
-                units.append(rel)  # one unit, never split: it is checked (and reported once) when read
-            elif entry.is_dir(follow_symlinks=False):
-                walk(entry.path, rel + "/")
+            if not entry.is_symlink() and entry.is_dir(follow_symlinks=False):
+                yield from walk(entry.path, rel + "/")
             else:
-                units.extend(_parts_of(entry.path, rel))
+                yield rel, entry
 
-    walk(root, "")
+    yield from walk(root, "")
+
+
+def landing_units(landing_dir: Path | str, skip_top_level: Iterable[str] = GROUND_TRUTH) -> list[str]:
+    """The units under `landing_dir`, as relative POSIX paths in walk order.
+
+    A unit is what one worker reads: a loose file, or an archive with all its members.
+    `iter_landing_unit` over every unit yields exactly what `iter_landing` yields.
+    """
+    units: list[str] = []
+    for rel, entry in landing_entries(landing_dir, skip_top_level):
+        if entry is None or entry.is_symlink():
+            units.append(rel)  # one unit, never split: it is checked (and reported once) when read
+        else:
+            units.extend(_parts_of(entry.path, rel))
     return units
 
 
