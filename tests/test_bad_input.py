@@ -12,6 +12,7 @@ import xlsxwriter
 from conftest import CONFORMANCE
 from flows.pipeline import run_pipeline
 from generator.headers import RESIDENTIAL_HEADER, RESIDENTIAL_SHEET
+from sheet_kit import openpyxl_workbook
 from transforms.landing.archive import MEMBERS_PER_UNIT
 
 class ReportFixture(dict):
@@ -41,16 +42,7 @@ def _xlsx_without_premise_number() -> bytes:
 
 def _premises_xlsx(header: list, rows: list[list]) -> bytes:
     """The residential premises template as the generator writes its header, written with openpyxl."""
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = RESIDENTIAL_SHEET
-    for row in [header, *rows]:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return openpyxl_workbook({RESIDENTIAL_SHEET: [header, *rows]})
 
 
 PREMISES = [

@@ -2,11 +2,11 @@
 
 import base64
 import hashlib
-import io
 
 import pytest
 
 from generator.headers import RESIDENTIAL_HEADER, RESIDENTIAL_SHEET
+from sheet_kit import openpyxl_workbook
 from transforms.parse.batch import LandingBatch, looks_like_signature, parse_file
 
 PREMISE_ROWS = [
@@ -21,20 +21,6 @@ def parsed(source_file: str, data: bytes) -> LandingBatch:
     batch = LandingBatch()
     parse_file(batch, source_file, data, hashlib.sha256(data).hexdigest())
     return batch
-
-
-def xlsx(sheets: dict[str, list[list]]) -> bytes:
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def assert_rows_add_up(batch: LandingBatch) -> None:
@@ -54,7 +40,7 @@ def assert_rows_add_up(batch: LandingBatch) -> None:
 def test_workbook_whose_premises_sheet_lacks_premise_number_is_rejected_and_its_rows_quarantined():
     header = [[h for h in RESIDENTIAL_HEADER[0] if h != "Номер помещения*"]]
     rows = [row[:1] + row[2:] for row in PREMISE_ROWS]
-    batch = parsed("gis/houses.xlsx", xlsx({RESIDENTIAL_SHEET: header + rows}))
+    batch = parsed("gis/houses.xlsx", openpyxl_workbook({RESIDENTIAL_SHEET: header + rows}))
     reason = "нет обязательного столбца «Номер помещения»"
     [file] = batch.files
     [sheet] = batch.sheets
@@ -70,7 +56,7 @@ def test_workbook_whose_premises_sheet_lacks_premise_number_is_rejected_and_its_
 def test_workbook_with_one_good_and_one_rejected_sheet_is_parsed():
     good = RESIDENTIAL_HEADER + PREMISE_ROWS
     bad = [[h for h in RESIDENTIAL_HEADER[0] if h != "Номер помещения*"]] + [row[:1] + row[2:] for row in PREMISE_ROWS]
-    batch = parsed("gis/houses.xlsx", xlsx({RESIDENTIAL_SHEET: good, "Лист2": bad}))
+    batch = parsed("gis/houses.xlsx", openpyxl_workbook({RESIDENTIAL_SHEET: good, "Лист2": bad}))
     assert batch.files[0]["status"] == "parsed"
     assert {s["source_sheet"]: s["status"] for s in batch.sheets} == {RESIDENTIAL_SHEET: "parsed", "Лист2": "rejected"}
     assert_rows_add_up(batch)
@@ -81,7 +67,7 @@ def test_workbook_with_one_good_and_one_rejected_sheet_is_parsed():
 def test_required_header_twice_loads_the_agreeing_rows_and_quarantines_the_others():
     header = [RESIDENTIAL_HEADER[0] + ["Номер помещения"]]
     rows = [PREMISE_ROWS[0] + ["1"], PREMISE_ROWS[1] + ["2Н"]]
-    batch = parsed("gis/houses.xlsx", xlsx({RESIDENTIAL_SHEET: header + rows}))
+    batch = parsed("gis/houses.xlsx", openpyxl_workbook({RESIDENTIAL_SHEET: header + rows}))
     assert [(r["source_row"], r["reason"]) for r in batch.rejected_rows] == [
         (3, "столбец «Номер помещения» указан дважды с разными значениями")]
     [table] = batch.compact().tables["gis_residential_premises"]
@@ -134,7 +120,7 @@ def test_other_content_is_not_a_signature(data):
 
 
 def test_workbook_named_like_a_signature_is_still_read_by_content():
-    data = xlsx({RESIDENTIAL_SHEET: RESIDENTIAL_HEADER + PREMISE_ROWS})
+    data = openpyxl_workbook({RESIDENTIAL_SHEET: RESIDENTIAL_HEADER + PREMISE_ROWS})
     batch = parsed("odd/name.sig", data)
     assert batch.files[0]["status"] == "parsed"
     assert batch.sheets[0]["rows_read"] == 2

@@ -7,6 +7,7 @@ import pytest
 import xlsxwriter
 
 from generator.headers import RESIDENTIAL_HEADER, RESIDENTIAL_SHEET
+from sheet_kit import openpyxl_workbook
 from transforms.parse.spreadsheet import (
     UnreadableFile, cell_text, decode_text, looks_like_xlsx, read_csv, read_xlsx, sniff_delimiter,
 )
@@ -136,20 +137,6 @@ PREMISE_ROWS = [
     ["г. Екатеринбург, ул. Ленина, д. 1", "2", "1", "Отдельная квартира", 41.2, 25.0, None, "Да"],
     ["г. Екатеринбург, ул. Ленина, д. 1", "3", "1", "Отдельная квартира", 52.9, 31.4, None, "Нет"],
 ]
-
-
-def openpyxl_workbook(sheets: dict[str, list[list]]) -> bytes:
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def without_column(rows: list[list], index: int) -> list[list]:
