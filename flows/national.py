@@ -69,12 +69,19 @@ def _region_cache_key(context, parameters: dict) -> str | None:
         check_landing(parameters["landing_dir"])
     except RunRefused:
         return None  # the run itself reports the problem
-    inputs = region_inputs(parameters["landing_dir"], parameters["as_of"])
-    if exported_fingerprint(Path(parameters["parts_dir"]), parameters["region"]) != inputs:
-        return None
-    if _reports_missing(parameters.get("reports_dir")):
+    inputs, unchanged = _region_state(parameters["region"], parameters["landing_dir"], parameters["parts_dir"],
+                                      parameters["as_of"], parameters.get("reports_dir"))
+    if not unchanged:
         return None
     return f"sverka-region-{parameters['region']}-{inputs['sha256']}-{inputs['as_of']}"
+
+
+def _region_state(region: str, landing_dir: str, parts_dir: str, as_of: dt.date,
+                  reports_dir: str | None) -> tuple[dict, bool]:
+    """The region's inputs, and whether its exported partitions (and reports, when asked for) already match them."""
+    inputs = region_inputs(landing_dir, as_of)
+    unchanged = exported_fingerprint(Path(parts_dir), region) == inputs and not _reports_missing(reports_dir)
+    return inputs, unchanged
 
 
 def region_jobs(config: RunConfig, codes: list[str], as_of: dt.date) -> list[dict]:
@@ -108,8 +115,8 @@ def run_region(region: str, landing_dir: str, parts_dir: str, as_of: dt.date, re
     `artifacts(con, report_paths)`, when given, is called on the finished build (read-only).
     """
     check_landing(landing_dir)  # a missing or empty landing fails this region at once, not the others
-    inputs = region_inputs(landing_dir, as_of)
-    if exported_fingerprint(Path(parts_dir), region) == inputs and not _reports_missing(reports_dir):
+    inputs, unchanged = _region_state(region, landing_dir, parts_dir, as_of, reports_dir)
+    if unchanged:
         log.info("region %s: inputs unchanged (sha256 %s), partitions reused", region, inputs["sha256"][:12])
         return {"region": region, "reused": True, "sha256": inputs["sha256"], "reports": existing_reports(reports_dir)}
     started = time.perf_counter()
