@@ -173,13 +173,11 @@ def _run(landing_dir, warehouse, reports, as_of, workers, quiet, prefect=False, 
     import contextlib
     import os
 
-    from flows.preflight import RunRefused, check_landing, check_reports, hold_warehouse
+    from flows.preflight import RunRefused, guarded_run
 
     with contextlib.ExitStack() as held:
         try:  # before any work: bad paths, an empty landing folder, another run on the warehouse
-            check_landing(landing_dir)
-            check_reports(reports if until != "ingest" else None)
-            held.enter_context(hold_warehouse(warehouse))
+            held.enter_context(guarded_run(warehouse, landing_dir, reports if until != "ingest" else None))
         except RunRefused as exc:
             _refuse(exc)
         _run_locked(landing_dir, warehouse, reports, as_of, workers or os.cpu_count() or 1, quiet, prefect, until,

@@ -32,7 +32,7 @@ from prefect.tasks import exponential_backoff
 
 from flows.config import RunConfig, load_config
 from flows.pipeline import build_region, write_reports
-from flows.preflight import RunRefused, check_landing, check_reports, hold_warehouse
+from flows.preflight import RunRefused, check_landing, guarded_run
 from transforms.landing.archive import landing_units
 from warehouse.partitions import assemble, export_region, exported_fingerprint, landing_fingerprint
 from warehouse.publish import building, connect
@@ -204,8 +204,7 @@ def national_flow(config_path: str, regions: list[str] | None = None, as_of: dt.
     codes = regions or [r.code for r in config.regions]
     as_of = as_of or config.as_of()
     parts = str(config.warehouse.parts)
-    check_reports(config.warehouse.reports)
-    with hold_warehouse(config.warehouse.path):  # one run at a time on this warehouse, publishing included
+    with guarded_run(config.warehouse.path, reports_dir=config.warehouse.reports):  # publishing included
         jobs = region_jobs(config, codes, as_of)
         futures = [process_region.submit(**job) for job in jobs]
         results, failures = [], []
@@ -262,8 +261,7 @@ def run_national(config_path: str, regions: list[str] | None = None, as_of: dt.d
     The warehouse's lock is taken first (the flow takes it again, re-entrantly): a second run on the same
     warehouse is refused (RunRefused) before a Dask cluster or an API server is started."""
     config: RunConfig = load_config(config_path)
-    check_reports(config.warehouse.reports)
-    with hold_warehouse(config.warehouse.path):
+    with guarded_run(config.warehouse.path, reports_dir=config.warehouse.reports):
         if local:
             from prefect.task_runners import ThreadPoolTaskRunner
 

@@ -13,7 +13,7 @@ from prefect import flow, task
 
 from flows import stages
 from flows.ingest import ingest_flow
-from flows.preflight import check_landing, check_recognised, check_reports, hold_warehouse
+from flows.preflight import check_recognised, guarded_run
 from flows.publish import publish_flow
 from flows.reconcile import reconcile_flow
 from flows.validate import validate_flow
@@ -64,9 +64,7 @@ def region_flow(landing_dir: str, warehouse: str, reports_dir: str | None = None
     Refused before any work (RunRefused) when the landing folder is missing or empty, the reports folder or the
     warehouse cannot be written, or another run holds the warehouse; the warehouse's lock is held until the reports are written."""
     as_of = as_of or dt.date.today()
-    check_landing(landing_dir)
-    check_reports(reports_dir)
-    with hold_warehouse(warehouse):
+    with guarded_run(warehouse, landing_dir, reports_dir):
         build = start(warehouse)
         summary = ingest_flow(landing_dir, build)
         recognised(build, landing_dir)

@@ -1,9 +1,10 @@
 """Checks that refuse a run before it does any work, each with one line in Russian and English.
 
+    with guarded_run(warehouse, landing_dir, reports_dir):  # all three checks below, then the lock
+        ...
     check_landing(landing_dir)          # exists, is a folder, holds at least one file
     check_reports(reports_dir)          # a folder the run can write into (when reports are asked for)
-    with hold_warehouse(warehouse):     # not a folder, its folder writable, no other run on it (the lock)
-        ...
+    hold_warehouse(warehouse)           # not a folder, its folder writable, no other run on it (the lock)
     check_recognised(con, landing_dir)  # after ingest: something was recognised and loaded
 
 Plain Python without Prefect: the CLI runs these before importing the pipeline.
@@ -111,6 +112,18 @@ def hold_warehouse(warehouse: Path | str) -> Iterator[Path]:
             raise WarehouseBusy(exc) from None
         except OSError:  # e.g. a read-only file system, or a folder even root may not write to
             raise _not_writable(folder) from None
+        yield path
+
+
+@contextlib.contextmanager
+def guarded_run(warehouse: Path | str, landing_dir: Path | str | None = None,
+                reports_dir: Path | str | None = None) -> Iterator[Path]:
+    """Every check before a run (the landing folder when given, the reports folder when asked for), then the
+    warehouse's lock for the block: the one way the CLI and the flows start a run."""
+    if landing_dir is not None:
+        check_landing(landing_dir)
+    check_reports(reports_dir)
+    with hold_warehouse(warehouse) as path:
         yield path
 
 
