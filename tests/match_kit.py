@@ -32,6 +32,7 @@ class Egrn:
     parent: str | None = None         # the number of the flat a room is registered in
     name: str | None = None
     linked: bool = True               # the extract names its building
+    earlier_area: float | None = None  # an older extract of the object, with this area, is delivered too
 
 
 @dataclass
@@ -133,7 +134,10 @@ def _rows(case: str, houses: list[House]) -> dict[str, list[dict]]:
             else:
                 row.update(purpose_code=NONRES, apartment_type="пом", apartment_number=o.number,
                            name=o.name or "Нежилое помещение")
-            out["egrn_rooms"].append(row)
+            out["egrn_rooms"].append({**row, "extract_date": "2024-06-01"})
+            if o.earlier_area is not None:
+                out["egrn_rooms"].append({**row, "file": row["file"].replace(".xml", "_2019.xml"),
+                                          "extract_date": "2019-03-15", "area": o.earlier_area})
     return out
 
 

@@ -61,10 +61,15 @@ NO_BUILDING = House("Екатеринбург", "Безссылочная", "7",
                     objects=[Egrn("1", 33.0, linked=False), Egrn("2", 44.0, linked=False)],
                     premises=[Gis("1", 33.0), Gis("2", 44.0)])
 
+# Rosreestr delivered flat 1 twice: an extract of 2019 (before remeasurement) and one of 2024.
+REDELIVERED = House("Екатеринбург", "Повторная", "9", "66:41:0000113",
+                    objects=[Egrn("1", 40.0, earlier_area=47.0), Egrn("2", 52.0)],
+                    premises=[Gis("1", 40.0), Gis("2", 52.0)])
+
 CASES = {
     "formats": [FORMATS], "registry": [REGISTRY], "renumbered": [RENUMBERED], "swap": [SWAP], "rooms": [ROOMS],
     "duplicates": [DUPLICATES], "areas": [AREAS], "twins": [TWIN_CITY, TWIN_VILLAGE], "typo": [TYPO],
-    "not_in_egrn": [NOT_IN_EGRN], "no_building": [NO_BUILDING],
+    "not_in_egrn": [NOT_IN_EGRN], "no_building": [NO_BUILDING], "redelivered": [REDELIVERED],
 }
 
 
@@ -187,6 +192,16 @@ def test_extracts_without_a_building_link_find_their_house_by_address(con):
     got = matches(con, "no_building")
     assert [(got[n]["status"], got[n]["number"]) for n in ("1", "2")] == [
         ("auto", NO_BUILDING.cad(0)), ("auto", NO_BUILDING.cad(1))]
+
+
+def test_an_object_delivered_twice_counts_once_as_its_newest_extract(con):
+    flat = REDELIVERED.cad(0)
+    objects = con.execute("SELECT area, source_file FROM reconciled.egrn_premises WHERE cadastral_number = ?",
+                          [flat]).fetchall()
+    assert objects == [(40.0, f"rosreestr/redelivered/{flat.replace(':', '_')}.xml")]
+    got = matches(con, "redelivered")
+    assert (got["1"]["status"], got["1"]["number"]) == ("auto", flat)
+    assert "40" in got["1"]["reason"] and "47" not in got["1"]["reason"]
 
 
 def test_every_premise_gets_one_row_with_a_contract_status(con):

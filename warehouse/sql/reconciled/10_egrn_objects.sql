@@ -13,12 +13,19 @@ building_lists AS (
 parsed AS (
     SELECT * FROM _egrn_addresses_parsed
 ),
--- An object delivered in several extracts counts once: the newest, the current format before the old one.
-latest AS (
-    SELECT * FROM rooms
+-- An object delivered in several extracts counts once: the newest, the current format before the old one. Only
+-- the objects delivered more than once are ranked (a window over every object's whole row costs seconds).
+superseded AS (
+    SELECT cadastral_number, source_file, source_row
+    FROM rooms
+    WHERE cadastral_number IN (SELECT cadastral_number FROM rooms GROUP BY cadastral_number HAVING count(*) > 1)
     QUALIFY row_number() OVER (
         PARTITION BY cadastral_number
-        ORDER BY extract_date DESC NULLS LAST, extract_format = 'current' DESC, source_file, source_row) = 1
+        ORDER BY extract_date DESC NULLS LAST, extract_format = 'current' DESC, source_file, source_row) > 1
+),
+latest AS (
+    SELECT * FROM rooms
+    ANTI JOIN superseded USING (cadastral_number, source_file, source_row)
 ),
 -- A building extract that lists the room (the only link when the room's own extract has none).
 listed AS (
