@@ -1,7 +1,8 @@
 -- reconciled.premise_candidates: GIS ZhKKh premise × EGRN object pairs with the evidence of every comparison.
--- Pairs come from the linked EGRN house (same number key; an area within tolerance for premises whose number
--- finds nothing of that area) and from the registry number GIS already carries (wherever Rosreestr puts it). Levels, reasons and weights are generated from
--- transforms/match/levels.py; exclusions from transforms/match/exclusions.py.
+-- Pairs come from the linked EGRN house (same number key; an area within tolerance between the premises and
+-- objects that no number pairs with an agreeing area) and from the registry number GIS already carries (wherever
+-- Rosreestr puts it). Levels, reasons and weights are generated from transforms/match/levels.py; exclusions from
+-- transforms/match/exclusions.py.
 --   strong    same house, not excluded, number (exact or format) + kind + area agree: enough for a one-to-one match
 CREATE OR REPLACE TABLE reconciled.premise_candidates AS
 WITH
@@ -19,17 +20,18 @@ by_number AS (
     FROM gis AS g
     JOIN egrn AS e ON e.egrn_house_id = g.egrn_house_id AND e.number_key = g.number_key
 ),
--- premises whose number already finds an object of an agreeing area need no area search — unless the number is
--- written twice in the house (one of the two is a typo)
+-- A premise whose number (written once in the house) finds an object of an agreeing area, and that object, are
+-- each other's: the premise needs no area search, and the object is no one else's by area. A number written
+-- twice in the house (one of the two is a typo) finds nothing here.
 found_by_number AS (
-    SELECT DISTINCT b.premise_id
+    SELECT b.premise_id, b.cadastral_number
     FROM by_number AS b
     JOIN (SELECT premise_id, count(*) OVER (PARTITION BY gis_house_id, number_key) AS written FROM gis) AS w
       USING (premise_id)
     WHERE b.area_agrees AND w.written = 1
 ),
--- the others (renumbered, swapped, written oddly): areas within tolerance, through buckets as wide as the
--- tolerance (an equi-join, not a per-house product)
+-- the rest on both sides (renumbered, swapped, written oddly, on one side only): areas within tolerance, through
+-- buckets as wide as the tolerance (an equi-join, not a per-house product)
 by_area AS (
     SELECT g.premise_id, e.cadastral_number
     FROM (SELECT premise_id, egrn_house_id, area,
@@ -38,7 +40,9 @@ by_area AS (
           WHERE area > 0 AND egrn_house_id IS NOT NULL
             AND premise_id NOT IN (SELECT premise_id FROM found_by_number)) AS g
     JOIN (SELECT cadastral_number, egrn_house_id, area, floor(area / $area_bucket)::BIGINT AS bucket
-          FROM egrn AS e WHERE area > 0 AND NOT {{never_paired}}) AS e
+          FROM egrn AS e
+          WHERE area > 0 AND NOT {{never_paired}}
+            AND cadastral_number NOT IN (SELECT cadastral_number FROM found_by_number)) AS e
       ON e.egrn_house_id = g.egrn_house_id AND e.bucket = g.bucket
     WHERE abs(g.area - e.area) <= greatest($area_close, $area_close_share * e.area)
 ),
