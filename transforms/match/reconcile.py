@@ -8,7 +8,9 @@ Steps (SQL models in warehouse/sql/reconciled, Python only where SQL cannot do t
     20–21 GIS        houses (an address in one export) and premises with their keys
     30–32 houses     candidate pairs → street similarity (rapidfuzz, streets.py) → evidence → one link per house
     40    candidates premise pairs in the linked house (number, area) and by registry number, with every level
-    50    matches    the decision: confirmed | auto | review | conflict | unmatched, one number per premise at most
+    50    decisions  the decision: confirmed | auto | review | conflict | unmatched, one number per premise at most
+    51    matches    the decision in words, for the pair shown only (the evidence of 3–4 million candidate pairs is
+                     never put together)
     60    evidence   the analysts' table macro reconciled.premise_evidence(file, row)
 
 Returns counts per status and per house link status, and the seconds each step took.
@@ -96,11 +98,12 @@ def reconcile(con: duckdb.DuckDBPyConnection) -> dict:
     run_model(con, "40_premise_candidates")
     lap("candidates", t0)
     t0 = time.perf_counter()
-    run_model(con, "50_premise_matches")
+    run_model(con, "50_premise_decisions")
+    run_model(con, "51_premise_matches")
     run_model(con, "60_premise_evidence")
     lap("decision", t0)
 
-    for table in ("egrn_objects", "egrn_house_addresses", "house_pairs", "street_similarity",
+    for table in ("egrn_objects", "egrn_house_addresses", "house_pairs", "street_similarity", "premise_decisions",
                   "_gis_addresses_parsed", "_egrn_addresses_parsed"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
     timings["total"] = round(time.perf_counter() - started, 2)

@@ -1,4 +1,5 @@
--- reconciled.premise_matches: one row per GIS ZhKKh premise with the cadastral number Sverka stands behind.
+-- premise_decisions (temporary): the decision for every GIS ZhKKh premise, narrow (ids, numbers, statuses); the
+-- words people read are put together in 51_premise_matches.sql for the pairs shown only.
 -- Decision rules, in order (CONTRACT.md §3 statuses):
 --   one-to-one  a premise and an EGRN object that are each other's only strong candidate, in a trusted house link
 --               that two pieces of evidence support or whose premises mostly agree (a wrong house link shows as
@@ -18,22 +19,11 @@
 --               number used twice)
 --   unmatched   nothing in EGRN: the house is not found, or no object of this number or area (a flat registered only
 --               as its rooms is said so)
-CREATE OR REPLACE TABLE reconciled.premise_matches AS
+CREATE OR REPLACE TEMP TABLE premise_decisions AS
 WITH
--- how each house was found, in words (once per house, not per premise)
-house_reasons AS (
-    SELECT gis_house_id,
-           CASE WHEN link_method IS NULL THEN 'дом в ЕГРН не найден'
-             ELSE 'дом найден по: ' || array_to_string([
-                 CASE t WHEN 'fias' THEN 'ФИАС' WHEN 'building' THEN 'кадастровому номеру здания'
-                        WHEN 'address' THEN 'адресу' WHEN 'street~' THEN 'адресу (улица написана иначе)'
-                        WHEN 'address~' THEN 'адресу (корпус указан только с одной стороны)'
-                        WHEN 'registry' THEN 'кадастровым номерам помещений' ELSE t END
-                 FOR t IN string_split(link_method, '+')], ', ') END AS house_reason
-    FROM reconciled.houses
-),
 premises AS (
-    SELECT p.*, h.egrn_house_id, h.link_status, h.link_method, h.link_evidence, h.trusted, h.contradictions
+    SELECT p.premise_id, p.gis_house_id, p.kind, p.area, p.number_key, p.number_text, p.registry_cadastral_number,
+           h.egrn_house_id, h.link_evidence, h.trusted
     FROM reconciled.gis_premises AS p
     JOIN reconciled.houses AS h USING (gis_house_id)
 ),
@@ -104,8 +94,6 @@ registry AS (
         END AS verdict_ru,
         exists(SELECT 1 FROM strong AS o
                WHERE o.premise_id = p.premise_id AND o.cadastral_number <> p.registry_cadastral_number) AS other_strong,
-        c.match_score AS registry_score,
-        c.evidence AS registry_evidence
     FROM premises AS p
     LEFT JOIN building_numbers AS b ON b.egrn_house_id = p.registry_cadastral_number
     LEFT JOIN egrn AS e ON e.cadastral_number = p.registry_cadastral_number
@@ -132,12 +120,8 @@ decided AS (
     SELECT
         p.*,
         m.cadastral_number AS matched_number,
-        m.match_score AS matched_score,
-        m.evidence AS matched_evidence,
         r.verdict AS registry_verdict,
         r.verdict_ru,
-        r.registry_score,
-        r.registry_evidence,
         x.excluded,
         CASE
             WHEN m.cadastral_number IS NOT NULL AND p.registry_cadastral_number = m.cadastral_number THEN 'confirmed'
@@ -166,14 +150,17 @@ numbered AS (
     FROM decided
 ),
 -- no cadastral number for two premises: should two still share one, both go to a person
+shared_numbers AS (
+    SELECT chosen_number FROM numbered WHERE chosen_number IS NOT NULL GROUP BY chosen_number HAVING count(*) > 1
+),
 guarded AS (
     SELECT
-        * REPLACE (
-            CASE WHEN shared AND status IN ('confirmed', 'auto') THEN 'review' ELSE status END AS status,
-            CASE WHEN shared THEN NULL ELSE chosen_number END AS chosen_number),
+        n.* REPLACE (
+            CASE WHEN shared AND n.status IN ('confirmed', 'auto') THEN 'review' ELSE n.status END AS status,
+            CASE WHEN shared THEN NULL ELSE n.chosen_number END AS chosen_number),
         shared
-    FROM (SELECT *, chosen_number IS NOT NULL AND count(*) OVER (PARTITION BY chosen_number) > 1 AS shared
-          FROM numbered)
+    FROM (SELECT n.*, s.chosen_number IS NOT NULL AS shared
+          FROM numbered AS n LEFT JOIN shared_numbers AS s USING (chosen_number)) AS n
 ),
 -- Elimination within a house, as a person does it: the GIS premises still without a number and the EGRN objects
 -- nobody has taken, in a trusted house link. A leftover pair is accepted when each is the other's single best
@@ -358,9 +345,7 @@ resolved AS (
 open_candidates AS (
     SELECT c.premise_id,
            count(*) AS candidates,
-           arg_max(c.cadastral_number, (c.match_score, c.cadastral_number)) AS best_number,
-           max(c.match_score) AS best_score,
-           arg_max(c.evidence, (c.match_score, c.cadastral_number)) AS best_evidence
+           arg_max(c.cadastral_number, (c.match_score, c.cadastral_number)) AS best_number
     FROM candidates AS c
     WHERE c.same_house AND c.excluded_by IS NULL
       AND NOT exists(SELECT 1 FROM resolved AS t
@@ -373,73 +358,10 @@ settled AS (
             CASE WHEN g.status = 'review' AND o.candidates IS NULL AND g.registry_cadastral_number IS NULL
                  THEN 'unmatched' ELSE g.status END AS status),
         coalesce(o.candidates, 0) AS candidates,
-        o.best_number,
-        o.best_score,
-        o.best_evidence
+        o.best_number
     FROM resolved AS g
     LEFT JOIN open_candidates AS o USING (premise_id)
-),
-final AS (
-    SELECT
-        s.source_file,
-        s.source_sheet,
-        s.source_row,
-        chosen_number AS cadastral_number,
-        CASE WHEN status = 'confirmed' THEN 'registry'
-             WHEN chosen_number IS NOT NULL THEN 'matched' END AS cadastral_source,
-        status AS match_status,
-        CASE WHEN elimination_rule IS NOT NULL THEN
-                 CASE elimination_rule WHEN 'registry' THEN $elimination_score_registry
-                                       WHEN 'near' THEN $elimination_score_near
-                                       ELSE $elimination_score_only END
-             WHEN status = 'confirmed' THEN coalesce(CASE WHEN matched_number IS NOT NULL THEN matched_score END,
-                                                     registry_score)
-             WHEN chosen_number IS NOT NULL THEN matched_score
-             ELSE coalesce(best_score, 0.0) END AS match_score,
-        concat_ws('; ',
-            ht.house_reason,
-            CASE WHEN elimination_rule IS NOT NULL THEN elim_reason
-                 WHEN status = 'confirmed' THEN coalesce(CASE WHEN matched_number IS NOT NULL THEN matched_evidence END,
-                                                         registry_evidence)
-                 WHEN chosen_number IS NOT NULL THEN matched_evidence
-                 ELSE best_evidence END,
-            CASE WHEN status = 'confirmed' THEN 'кадастровый номер из ГИС ЖКХ подтверждён'
-                 WHEN registry_verdict IS NOT NULL AND registry_verdict <> 'plausible'
-                     THEN 'кадастровый номер из ГИС ЖКХ ' || registry_cadastral_number || ' не подходит: ' || verdict_ru
-                 WHEN registry_verdict = 'plausible'
-                     THEN 'кадастровый номер из ГИС ЖКХ ' || registry_cadastral_number
-                          || ' похож на верный, но есть другие кандидаты' END,
-            CASE WHEN status IN ('review', 'conflict') AND chosen_number IS NULL AND candidates > 1
-                 THEN 'подходящих помещений в доме: ' || candidates || ', выбрать однозначно нельзя' END,
-            CASE WHEN shared THEN 'номер достался двум помещениям' END,
-            CASE WHEN status = 'unmatched' AND s.egrn_house_id IS NULL
-                 THEN 'дом не найден в ЕГРН' || coalesce(' (' || contradictions || ')', '') END,
-            CASE WHEN status = 'unmatched' AND s.egrn_house_id IS NOT NULL AND excluded IS NOT NULL
-                 THEN 'в ЕГРН только: ' || excluded END,
-            CASE WHEN status = 'unmatched' AND s.egrn_house_id IS NOT NULL AND excluded IS NULL
-                 THEN 'в ЕГРН нет свободного помещения с таким номером или площадью' END
-        ) AS match_reason,
-        -- beyond the contract: what the review queue and analysts need
-        s.premise_id,
-        s.gis_house_id,
-        s.egrn_house_id,
-        s.management_organisation,
-        s.house_address,
-        s.number_norm AS premise_number_normalised,
-        h.house_fias_guid,
-        s.link_method AS house_link_method,
-        coalesce(s.chosen_number, s.best_number) AS candidate_cadastral_number,
-        s.candidates,
-        s.registry_verdict,
-        e.number_text AS egrn_premise_number,
-        e.area AS egrn_area,
-        CASE WHEN elimination_rule IS NOT NULL THEN 'elimination_' || elimination_rule || coalesce('_' || s.number_near, '')
-             WHEN matched_number IS NOT NULL AND chosen_number = matched_number THEN 'one_to_one'
-             WHEN status = 'confirmed' THEN 'registry' END AS match_rule
-    FROM settled AS s
-    JOIN reconciled.gis_houses AS h USING (gis_house_id)
-    JOIN house_reasons AS ht USING (gis_house_id)
-    LEFT JOIN egrn AS e ON e.cadastral_number = coalesce(s.chosen_number, s.best_number)
 )
-SELECT * FROM final
-ORDER BY source_file, source_sheet NULLS FIRST, source_row
+SELECT premise_id, status, chosen_number, matched_number, registry_cadastral_number, registry_verdict, verdict_ru,
+       shared, excluded, candidates, best_number, elimination_rule, number_near, elim_reason
+FROM settled
