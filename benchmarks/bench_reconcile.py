@@ -113,7 +113,7 @@ def main() -> None:
           f"recall {s['recall_confirmed_auto']:.4f} (known without wrong registry: "
           f"{s['recall_without_wrong_registry']:.4f})   wrong registry → conflict {s['wrong_registry_as_conflict']:.4f}")
     print(f"          review share {summary['statuses'].get('review', 0) / premises:.4f}   "
-          f"number recall (any status) {s['number_recall']:.4f}")
+          f"number recall (any status) {s['number_recall']:.4f}   number precision {s['number_precision']:.4f}")
     noise = quality.by_noise.set_index("category")
     print("noise     " + ", ".join(f"{c} recall {noise.loc[c, 'recall']:.3f} ({int(noise.loc[c, 'known'])})"
                                     for c in ("renumbered", "renumbered_same_area", "renumbered_swap", "number_typo", "same_area")

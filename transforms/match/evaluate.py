@@ -14,7 +14,10 @@ Definitions:
                    exceed the share of known premises with a right or missing registry number; it is reported
                    over all known premises and over those (`recall_without_wrong_registry`)
     number recall  the true number is in `cadastral_number` whatever the status (conflict rows carry the number
-                   Rosreestr supports)
+                   Rosreestr supports): the share of known premises given their true number by the column the
+                   contract calls "the number Sverka stands behind"
+    number precision  of every premise with a `cadastral_number` (confirmed, auto, and the number a conflict
+                   offers): the share whose number is the true one
 The threshold table accepts, at each score threshold, the premises whose `match_score` reaches it with their
 best number (`candidate_cadastral_number`), whatever the status: what a score-only rule would give.
 """
@@ -54,6 +57,8 @@ class Evaluation:
             f"confirmed+auto recall (known)     {s['recall_confirmed_auto']:.4f}",
             f"  … of known without a wrong registry number {s['recall_without_wrong_registry']:.4f}",
             f"number recall (any status)        {s['number_recall']:.4f}",
+            f"number precision (any status)     {s['number_precision']:.4f}  "
+            f"({s['given']:,} premises with a cadastral_number)",
             f"wrong registry → conflict         {s['wrong_registry_as_conflict']:.4f}",
             f"conflict precision                {s['conflict_precision']:.4f}",
             f"rest of known premises in review  {s['rest_in_review']:.4f}  "
@@ -114,6 +119,7 @@ def evaluate(landing_dir: Path | str, warehouse: Path | str | duckdb.DuckDBPyCon
     known = f["known"]
     clean_known = known & ~f["registry_wrong"]
     rest = known & ~ca & (f["match_status"] != "conflict")
+    given = f["given"] != ""
     summary = {
         "premises": len(f),
         "known": int(known.sum()),
@@ -124,6 +130,8 @@ def evaluate(landing_dir: Path | str, warehouse: Path | str | duckdb.DuckDBPyCon
         "recall_confirmed_auto": _ratio((ca & f["right"] & known).sum(), known.sum()),
         "recall_without_wrong_registry": _ratio((ca & f["right"] & clean_known).sum(), clean_known.sum()),
         "number_recall": _ratio((f["right"] & known).sum(), known.sum()),
+        "given": int(given.sum()),
+        "number_precision": _ratio((f["right"] & given).sum(), given.sum()),
         "wrong_registry_as_conflict": _ratio((f["registry_wrong"] & (f["match_status"] == "conflict")).sum(),
                                              f["registry_wrong"].sum()),
         "conflict_precision": _ratio((f["registry_wrong"] & (f["match_status"] == "conflict")).sum(),
