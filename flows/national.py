@@ -33,7 +33,7 @@ from prefect.tasks import exponential_backoff
 from flows.config import RunConfig, load_config
 from flows.pipeline import build_region, write_reports
 from flows.preflight import RunRefused, check_landing, guarded_run
-from transforms.landing.archive import landing_units
+from transforms.landing.archive import PART_SEPARATOR, landing_units
 from warehouse.partitions import assemble, export_region, exported_fingerprint, landing_fingerprint
 from warehouse.publish import building, connect
 from warehouse.reports.quality_figures import load_figures
@@ -57,9 +57,37 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def region_inputs(landing_dir: str, as_of: dt.date) -> dict:
-    fingerprint = landing_fingerprint(Path(landing_dir), landing_units(landing_dir), code_version())
-    fingerprint["as_of"] = as_of.isoformat()
+# The inputs the cache key just hashed, for the run it lets through (landing dir → (stat signature, inputs)):
+# hashing a region's files is the slow part of deciding, and it would otherwise happen twice per region.
+_HASHED_FOR_RUN: dict[str, tuple[str, dict]] = {}
+
+
+def _stat_signature(landing_dir: str, units: list[str], as_of: dt.date) -> str:
+    """What would tell a changed file without reading it: each file's inode, size, mtime and ctime (a write
+    always moves ctime)."""
+    digest = hashlib.sha256(f"{code_version()}|{as_of.isoformat()}".encode())
+    for name in sorted({unit.partition(PART_SEPARATOR)[0] for unit in units}):
+        try:
+            st = os.lstat(Path(landing_dir) / name)
+            digest.update(f"{name}|{st.st_ino}|{st.st_size}|{st.st_mtime_ns}|{st.st_ctime_ns}\n".encode())
+        except OSError as exc:
+            digest.update(f"{name}|{exc.errno}\n".encode())
+    return digest.hexdigest()
+
+
+def region_inputs(landing_dir: str, as_of: dt.date, *, keep_for_run: bool = False) -> dict:
+    """The region's input fingerprint. `keep_for_run`: the run that follows takes it instead of hashing again,
+    provided no file changed in between."""
+    units = landing_units(landing_dir)
+    signature = _stat_signature(landing_dir, units, as_of)
+    kept = _HASHED_FOR_RUN.pop(landing_dir, None)
+    if kept is not None and kept[0] == signature:
+        fingerprint = kept[1]
+    else:
+        fingerprint = landing_fingerprint(Path(landing_dir), units, code_version())
+        fingerprint["as_of"] = as_of.isoformat()
+    if keep_for_run:
+        _HASHED_FOR_RUN[landing_dir] = (signature, fingerprint)
     return fingerprint
 
 
@@ -70,16 +98,17 @@ def _region_cache_key(context, parameters: dict) -> str | None:
     except RunRefused:
         return None  # the run itself reports the problem
     inputs, unchanged = _region_state(parameters["region"], parameters["landing_dir"], parameters["parts_dir"],
-                                      parameters["as_of"], parameters.get("reports_dir"))
+                                      parameters["as_of"], parameters.get("reports_dir"), keep_for_run=True)
     if not unchanged:
-        return None
+        return None  # the region runs, and takes the inputs just hashed
+    _HASHED_FOR_RUN.pop(parameters["landing_dir"], None)
     return f"sverka-region-{parameters['region']}-{inputs['sha256']}-{inputs['as_of']}"
 
 
 def _region_state(region: str, landing_dir: str, parts_dir: str, as_of: dt.date,
-                  reports_dir: str | None) -> tuple[dict, bool]:
+                  reports_dir: str | None, keep_for_run: bool = False) -> tuple[dict, bool]:
     """The region's inputs, and whether its exported partitions (and reports, when asked for) already match them."""
-    inputs = region_inputs(landing_dir, as_of)
+    inputs = region_inputs(landing_dir, as_of, keep_for_run=keep_for_run)
     unchanged = exported_fingerprint(Path(parts_dir), region) == inputs and not _reports_missing(reports_dir)
     return inputs, unchanged
 

@@ -159,3 +159,29 @@ def test_fingerprint_hashes_a_split_archive_once_and_never_follows_symlinks(tmp_
     assert first["files"]["endless.xml"] == "symlink:/dev/zero"
     (landing / "houses.csv").write_text("a;b\n1;2\n", encoding="utf-8")
     assert landing_fingerprint(landing, units, "v1")["sha256"] != first["sha256"]
+
+
+def test_the_run_a_cache_key_lets_through_does_not_hash_the_region_again(tmp_path, monkeypatch):
+    import flows.national as national
+
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "houses.csv").write_text("a;b\n", encoding="utf-8")
+    hashed = []
+    real = national.landing_fingerprint
+    monkeypatch.setattr(national, "landing_fingerprint",
+                        lambda *args: hashed.append(args[0]) or real(*args))
+    parameters = {"region": "66", "landing_dir": str(landing), "parts_dir": str(tmp_path / "parts"),
+                  "as_of": dt.date(2024, 12, 1), "reports_dir": None}
+
+    assert national._region_cache_key(None, parameters) is None          # nothing exported yet: a run follows
+    first = national.region_inputs(parameters["landing_dir"], parameters["as_of"])  # … and takes those inputs
+    assert len(hashed) == 1
+
+    (landing / "houses.csv").write_text("a;b\n1;2\n", encoding="utf-8")  # a file changes in between
+    assert national._region_cache_key(None, parameters) is None
+    time.sleep(0.01)
+    (landing / "houses.csv").write_text("a;b\n3;4\n", encoding="utf-8")
+    second = national.region_inputs(parameters["landing_dir"], parameters["as_of"])
+    assert len(hashed) == 3 and second["sha256"] != first["sha256"]
+    assert national._HASHED_FOR_RUN == {}
