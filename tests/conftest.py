@@ -20,6 +20,17 @@ def con():
     connection.close()
 
 
+@pytest.fixture(scope="module")
+def address_con():
+    """An in-memory DuckDB with the address parsing functions only."""
+    from transforms.address import register_address_functions
+
+    connection = duckdb.connect()
+    register_address_functions(connection)
+    yield connection
+    connection.close()
+
+
 @pytest.fixture(scope="session")
 def prefect_api():
     """One temporary Prefect API server for the whole session (it takes tens of seconds to start)."""

@@ -47,32 +47,24 @@ CASE_ROWS = _read_csv(CASES)
 
 
 @pytest.fixture(scope="module")
-def con():
-    c = duckdb.connect()
-    register_address_functions(c)
-    yield c
-    c.close()
-
-
-@pytest.fixture(scope="module")
 def ekaterinburg() -> list[str]:
     with gzip.open(EKATERINBURG, "rt", encoding="utf-8", newline="") as f:
         return [row["ADDRESS"] for row in csv.DictReader(f)]
 
 
-def _sql_scalar(con, lines: list[str | None]) -> list[dict]:
+def _sql_scalar(address_con, lines: list[str | None]) -> list[dict]:
     """address_parse(text) — the scalar macro, row by row in one query."""
-    con.execute("CREATE OR REPLACE TEMP TABLE addr_in AS SELECT * FROM (SELECT unnest(?) AS input, "
+    address_con.execute("CREATE OR REPLACE TEMP TABLE addr_in AS SELECT * FROM (SELECT unnest(?) AS input, "
                 "generate_subscripts(?, 1) AS n)", [lines, lines])
-    cur = con.execute("SELECT input, p.* FROM (SELECT n, input, address_parse(input) AS p FROM addr_in) ORDER BY n")
+    cur = address_con.execute("SELECT input, p.* FROM (SELECT n, input, address_parse(input) AS p FROM addr_in) ORDER BY n")
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, r)) for r in cur.fetchall()]
 
 
-def _sql_table(con, lines: list[str | None]) -> list[dict]:
+def _sql_table(address_con, lines: list[str | None]) -> list[dict]:
     """address_parse_table(tbl, col) — the column-at-once table macro."""
-    con.execute("CREATE OR REPLACE TEMP TABLE addr_tbl AS SELECT unnest(?) AS address", [lines])
-    cur = con.execute("SELECT * FROM address_parse_table('addr_tbl', address)")
+    address_con.execute("CREATE OR REPLACE TEMP TABLE addr_tbl AS SELECT unnest(?) AS address", [lines])
+    cur = address_con.execute("SELECT * FROM address_parse_table('addr_tbl', address)")
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, r)) for r in cur.fetchall()]
 
@@ -181,8 +173,8 @@ def test_house_letter_attached_stays_in_house_written_litera_goes_to_litera():
     assert (b["house"], b["litera"]) == (c["house"], c["litera"]) == ("25", "А")
 
 
-def test_stages_can_be_inspected(con):
-    rows = stage_rows(con, "Свердловская обл, д. Гора, ул. Садовая, д. Б")
+def test_stages_can_be_inspected(address_con):
+    rows = stage_rows(address_con, "Свердловская обл, д. Гора, ул. Садовая, д. Б")
     assert list(rows) == ["addresses", "parts", "part_texts", "cleaned", "pieces", "spelled", "typed",
                           "piece_values", "address_pieces", "positions", "resolved", "assigned", "parsed"]
     # both д. pieces are typed деревня by shape; the one after the street is resolved to дом
@@ -195,24 +187,24 @@ def test_stages_can_be_inspected(con):
 # --- SQL and Python agree --------------------------------------------------------------------------
 
 
-def test_sql_macros_agree_with_parse_addresses_on_cases(con):
+def test_sql_macros_agree_with_parse_addresses_on_cases(address_con):
     lines = [r["input"] for r in CASE_ROWS] + [None, ""]
     py = parse_addresses(lines, with_room=True).to_dict("records")
-    scalar = _sql_scalar(con, lines)
-    table = _sql_table(con, lines)
+    scalar = _sql_scalar(address_con, lines)
+    table = _sql_table(address_con, lines)
     for p, s, t in zip(py, scalar, table, strict=True):
         assert {c: s[c] for c in (*PARTS, "room")} == {c: p[c] for c in (*PARTS, "room")}, p["input"]
         assert {c: t[c] for c in (*PARTS, "room")} == {c: p[c] for c in (*PARTS, "room")}, p["input"]
 
 
-def test_ekaterinburg_street_and_house_found_and_sql_agrees(con, ekaterinburg):
+def test_ekaterinburg_street_and_house_found_and_sql_agrees(address_con, ekaterinburg):
     assert len(ekaterinburg) == 10_537
     df = parse_addresses(ekaterinburg)
     found = (df["street"].notna() & df["house"].notna()).mean()
     assert found >= 0.98, found
     assert (df["settlement"] == "Екатеринбург").sum() > 9_000
     py = df.to_dict("records")
-    scalar = _sql_scalar(con, ekaterinburg)
+    scalar = _sql_scalar(address_con, ekaterinburg)
     mismatches = [p["input"] for p, s in zip(py, scalar, strict=True) if any(p[c] != s[c] for c in PARTS)]
     assert mismatches == []
 
@@ -230,9 +222,9 @@ def test_premise_number_key_and_normal_form(case):
     assert number_normal_form(value) == _none(case["normal_form"]), case["note"]
 
 
-def test_premise_number_sql_twins(con):
+def test_premise_number_sql_twins(address_con):
     values = [r["input"] for r in PREMISE_ROWS] + [None]
-    got = con.execute("SELECT premise_number_key(v), address_number(v) FROM unnest(?) WITH ORDINALITY t(v, n) "
+    got = address_con.execute("SELECT premise_number_key(v), address_number(v) FROM unnest(?) WITH ORDINALITY t(v, n) "
                       "ORDER BY n", [values]).fetchall()
     assert got == [(premise_number_key(v), number_normal_form(v)) for v in values]
 
@@ -247,30 +239,30 @@ STREET_ROWS = _read_csv(STREET_CASES)
 
 
 @pytest.mark.parametrize("case", STREET_ROWS, ids=[f"{r['a']}={r['b']}" for r in STREET_ROWS])
-def test_street_key(case, con):
+def test_street_key(case, address_con):
     assert street_key(case["a"]) == street_key(case["b"]) == case["key"]
     for name in (case["a"], case["b"]):
-        assert con.execute("SELECT street_key(?)", [name]).fetchone()[0] == street_key(name)
+        assert address_con.execute("SELECT street_key(?)", [name]).fetchone()[0] == street_key(name)
 
 
-def test_key_twins_agree_on_every_value_of_the_real_samples(con, ekaterinburg):
+def test_key_twins_agree_on_every_value_of_the_real_samples(address_con, ekaterinburg):
     df = parse_addresses(ekaterinburg + [r["input"] for r in CASE_ROWS])
     premises = sorted({v for c in ("house", "korpus", "premise") for v in df[c].dropna()}
                       | {r["input"] for r in PREMISE_ROWS})
     names = sorted({v for c in ("street", "settlement", "district") for v in df[c].dropna()})
-    got = con.execute("SELECT v, premise_number_key(v), address_number(v) FROM unnest(?) t(v)", [premises]).fetchall()
+    got = address_con.execute("SELECT v, premise_number_key(v), address_number(v) FROM unnest(?) t(v)", [premises]).fetchall()
     assert [(v, premise_number_key(v), number_normal_form(v)) for v in premises] == sorted(got)
-    got = con.execute("SELECT v, street_key(v) FROM unnest(?) t(v)", [names]).fetchall()
+    got = address_con.execute("SELECT v, street_key(v) FROM unnest(?) t(v)", [names]).fetchall()
     assert [(v, street_key(v)) for v in names] == sorted(got)
 
 
-def test_key_twins_agree_on_random_strings(con):
+def test_key_twins_agree_on_random_strings(address_con):
     rnd = random.Random(7)
     alphabet = ("абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ0123456789 .,;-/№()"
                 "IVXHNAOoivxhna\u00a0–«»'\"")
     values = ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 14))) for _ in range(5000)]
     values += ["кв. " + v for v in values[:1000]] + ["пом." + v for v in values[1000:2000]]
-    got = con.execute("SELECT premise_number_key(v), address_number(v), street_key(v) "
+    got = address_con.execute("SELECT premise_number_key(v), address_number(v), street_key(v) "
                       "FROM unnest(?) WITH ORDINALITY t(v, n) ORDER BY n", [values]).fetchall()
     assert got == [(premise_number_key(v), number_normal_form(v), street_key(v)) for v in values]
 

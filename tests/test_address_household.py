@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 
-from transforms.address import parse_addresses, register_address_functions
+from transforms.address import parse_addresses
 from transforms.address.accuracy import evaluate, load_expected, score
 
 FIXTURES = Path(__file__).parent / "fixtures" / "address"
@@ -68,20 +67,12 @@ NOTATIONS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def con():
-    c = duckdb.connect()
-    register_address_functions(c)
-    yield c
-    c.close()
-
-
 @pytest.mark.parametrize("notation, address, expected", NOTATIONS, ids=[n[0] for n in NOTATIONS])
-def test_household_notation(notation, address, expected, con):
+def test_household_notation(notation, address, expected, address_con):
     got = parse_addresses([address]).iloc[0].to_dict()
     assert {k: got[k] for k in expected} == expected, notation
     # the scalar SQL macro runs the same stages
-    sql = con.execute("SELECT address_parse(?) AS p", [address]).fetchone()[0]
+    sql = address_con.execute("SELECT address_parse(?) AS p", [address]).fetchone()[0]
     assert {k: sql[k] for k in expected} == expected, notation
 
 
