@@ -66,10 +66,25 @@ REDELIVERED = House("Екатеринбург", "Повторная", "9", "66:4
                     objects=[Egrn("1", 40.0, earlier_area=47.0), Egrn("2", 52.0)],
                     premises=[Gis("1", 40.0), Gis("2", 52.0)])
 
+# One export describes two houses by one address (the real list has «18б» and «18 лит. б»): the premise rows
+# cannot say which house they belong to. Each house's own building number and FIAS GUID are on its house row.
+TWO_AT_ONE_ADDRESS = [
+    House("Екатеринбург", "Самолетная", "18б", "66:41:0000114", gis_fias="7f11f11f-6565-4f1a-97dd-80c29a0863d2",
+          egrn_fias="7f11f11f-6565-4f1a-97dd-80c29a0863d2", objects=flats(82.3, 28.0)),
+    House("Екатеринбург", "Самолетная", "18б", "66:41:0000115", gis_fias="30be76ae-6091-4911-996f-b57b9fc620fa",
+          egrn_fias="30be76ae-6091-4911-996f-b57b9fc620fa", objects=flats(44.1, 51.7, 63.0)),
+]
+for _house in TWO_AT_ONE_ADDRESS:
+    _house.gis_building = _house.building
+SMALL, BIG = TWO_AT_ONE_ADDRESS
+SMALL.premises = [Gis("1", 82.3, registry=SMALL.cad(0)), Gis("2", 28.0)]
+BIG.premises = [Gis("1", 44.1, registry=BIG.cad(0)), Gis("2", 51.7, registry=BIG.cad(1)), Gis("3", 63.0)]
+
 CASES = {
     "formats": [FORMATS], "registry": [REGISTRY], "renumbered": [RENUMBERED], "swap": [SWAP], "rooms": [ROOMS],
     "duplicates": [DUPLICATES], "areas": [AREAS], "twins": [TWIN_CITY, TWIN_VILLAGE], "typo": [TYPO],
     "not_in_egrn": [NOT_IN_EGRN], "no_building": [NO_BUILDING], "redelivered": [REDELIVERED],
+    "one_address": TWO_AT_ONE_ADDRESS,
 }
 
 
@@ -202,6 +217,26 @@ def test_an_object_delivered_twice_counts_once_as_its_newest_extract(con):
     got = matches(con, "redelivered")
     assert (got["1"]["status"], got["1"]["number"]) == ("auto", flat)
     assert "40" in got["1"]["reason"] and "47" not in got["1"]["reason"]
+
+
+def test_two_houses_an_export_writes_alike_are_never_matched_automatically_nor_called_conflicts(con):
+    (house,) = houses(con, "one_address").values()
+    assert house["trusted"] is False
+    assert "этим адресом в выгрузке описаны разные дома" in house["contradictions"]
+    rows = con.execute(
+        """SELECT p.number_text, p.area, m.match_status, m.cadastral_number, m.match_reason
+           FROM reconciled.premise_matches AS m JOIN reconciled.gis_premises AS p USING (premise_id)
+           WHERE m.source_file = 'gis/houses_uo_one_address.xlsx'""").fetchall()
+    by_premise = {(number, area): (status, cad, reason) for number, area, status, cad, reason in rows}
+    # a registry number Rosreestr has at this address, of this number and area, holds up whichever house it is in
+    assert by_premise[("1", 82.3)][:2] == ("confirmed", SMALL.cad(0))
+    assert by_premise[("1", 44.1)][:2] == ("confirmed", BIG.cad(0))
+    assert by_premise[("2", 51.7)][:2] == ("confirmed", BIG.cad(1))
+    # without one, a person decides: the premise may be in either house
+    for premise in (("2", 28.0), ("3", 63.0)):
+        status, cad, reason = by_premise[premise]
+        assert (status, cad) == ("review", None), (premise, status, reason)
+    assert not any("другого дома" in reason for _, _, reason in by_premise.values())
 
 
 def test_every_premise_gets_one_row_with_a_contract_status(con):

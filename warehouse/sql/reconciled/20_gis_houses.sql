@@ -19,15 +19,20 @@ premise_addresses AS (
 parsed AS (
     SELECT * FROM _gis_addresses_parsed
 ),
--- the first row of an address in an export describes the house
+-- the first row of an address in an export describes the house; rows of one address that name different FIAS
+-- houses or buildings describe different houses, which the premise rows (naming their house by address) cannot
+-- tell apart
 first_rows AS (
-    SELECT * FROM house_rows
+    SELECT *,
+           count(DISTINCT house_fias_guid) OVER (PARTITION BY workbook, address) > 1
+               OR count(DISTINCT cadastral_number) OVER (PARTITION BY workbook, address) > 1 AS several_houses
+    FROM house_rows
     QUALIFY row_number() OVER (PARTITION BY workbook, address ORDER BY source_file, source_row) = 1
 ),
 houses AS (
     SELECT coalesce(h.workbook, p.workbook) AS workbook, coalesce(h.address, p.address) AS address,
            h.source_file, h.source_sheet, h.source_row, h.house_fias_guid, h.cadastral_number, h.oktmo,
-           coalesce(p.premises, 0) AS premises
+           coalesce(h.several_houses, FALSE) AS several_houses, coalesce(p.premises, 0) AS premises
     FROM first_rows AS h
     FULL JOIN premise_addresses AS p ON p.workbook = h.workbook AND p.address = h.address
 ),
@@ -43,6 +48,7 @@ final AS (
         h.house_fias_guid,
         h.cadastral_number AS building_cadastral_number,
         h.oktmo,
+        h.several_houses,
         h.premises,
         p.settlement_type,
         p.settlement,

@@ -2,8 +2,9 @@
 --   link_status   linked | ambiguous (two EGRN houses with equal evidence) | not_found
 --   link_method   the agreeing evidence: fias, building, address, street~ (fuzzy street), address~ (korpus on one
 --                 side only), registry (the premises' registry numbers) — e.g. «fias+address»
---   trusted       the address agrees, or two independent identifiers do: premises of an untrusted link are
---                 never matched automatically
+--   trusted       the address agrees, or two independent identifiers do, and the export describes one house at
+--                 this address (rows of one address naming different FIAS houses or buildings make it untrusted):
+--                 premises of an untrusted link are never matched automatically
 -- A pair whose address contradicts it (another settlement, street or house) is rejected unless two identifiers
 -- agree; so a wrong FIAS GUID in GIS never links a house to the neighbour it names, nor across settlements.
 CREATE OR REPLACE TABLE reconciled.houses AS
@@ -67,11 +68,14 @@ final AS (
         CASE WHEN a.tied = 1 THEN a.identifiers + (a.address_agreement IN ('exact', 'street~'))::INT ELSE 0 END
             AS link_evidence,
         coalesce(a.link_score, 0) AS link_score,
-        coalesce(a.tied = 1 AND a.trusted, FALSE) AS trusted,
+        coalesce(a.tied = 1 AND a.trusted AND NOT g.several_houses, FALSE) AS trusted,
         CASE WHEN a.tied = 1 THEN a.address_agreement END AS address_agreement,
         CASE WHEN a.tied = 1 THEN a.street_similarity END AS street_similarity,
         e.readable_address AS egrn_address,
-        r.contradictions
+        concat_ws('; ',
+            CASE WHEN g.several_houses
+                 THEN 'этим адресом в выгрузке описаны разные дома (разные ФИАС или кадастровые номера здания)' END,
+            r.contradictions) AS contradictions
     FROM gis AS g
     LEFT JOIN (SELECT * FROM accepted QUALIFY row_number() OVER (PARTITION BY gis_house_id ORDER BY egrn_house_id) = 1)
         AS a USING (gis_house_id)

@@ -23,9 +23,10 @@ CREATE OR REPLACE TEMP TABLE premise_decisions AS
 WITH
 premises AS (
     SELECT p.premise_id, p.gis_house_id, p.kind, p.area, p.number_key, p.number_text, p.registry_cadastral_number,
-           h.egrn_house_id, h.link_evidence, h.trusted
+           h.egrn_house_id, h.link_evidence, h.trusted, g.several_houses
     FROM reconciled.gis_premises AS p
     JOIN reconciled.houses AS h USING (gis_house_id)
+    JOIN reconciled.gis_houses AS g USING (gis_house_id)
 ),
 candidates AS NOT MATERIALIZED (
     SELECT * FROM reconciled.premise_candidates
@@ -35,6 +36,12 @@ egrn AS NOT MATERIALIZED (
 ),
 building_numbers AS (
     SELECT egrn_house_id FROM reconciled.egrn_houses WHERE is_building_number
+),
+-- EGRN houses at the GIS house's address besides the one it is linked to (a house delivered as two, or two
+-- houses an export writes alike): a registry number there is weighed like one of the linked house
+same_address_houses AS (
+    SELECT gis_house_id, egrn_house_id FROM reconciled.house_candidates
+    WHERE address_agreement IN ('exact', 'street~')
 ),
 -- the share of a house's premises with strong evidence in the EGRN house it is linked to
 house_agreement AS (
@@ -68,7 +75,7 @@ registry AS (
             WHEN p.egrn_house_id IS NULL THEN 'unknown'
             WHEN e.cadastral_number IS NULL THEN 'not_found'
             WHEN e.is_retired THEN 'retired'
-            WHEN e.egrn_house_id <> p.egrn_house_id THEN 'other_house'
+            WHEN e.egrn_house_id <> p.egrn_house_id AND s.egrn_house_id IS NULL THEN 'other_house'
             WHEN c.excluded_by IS NOT NULL THEN 'excluded'
             WHEN t.premise_id IS NOT NULL THEN 'taken'
             WHEN c.kind_level = 'different' THEN 'kind'
@@ -85,7 +92,7 @@ registry AS (
             WHEN p.egrn_house_id IS NULL THEN 'дом не найден в ЕГРН'
             WHEN e.cadastral_number IS NULL THEN 'нет в выписках ЕГРН'
             WHEN e.is_retired THEN 'снят с учёта'
-            WHEN e.egrn_house_id <> p.egrn_house_id THEN 'помещение другого дома'
+            WHEN e.egrn_house_id <> p.egrn_house_id AND s.egrn_house_id IS NULL THEN 'помещение другого дома'
             WHEN c.excluded_by IS NOT NULL THEN c.excluded_by
             WHEN t.premise_id IS NOT NULL THEN 'это помещение ' || t_p.number_text || ' в ГИС ЖКХ'
             WHEN c.kind_level = 'different' THEN 'другой вид помещения'
@@ -97,6 +104,7 @@ registry AS (
     FROM premises AS p
     LEFT JOIN building_numbers AS b ON b.egrn_house_id = p.registry_cadastral_number
     LEFT JOIN egrn AS e ON e.cadastral_number = p.registry_cadastral_number
+    LEFT JOIN same_address_houses AS s ON s.gis_house_id = p.gis_house_id AND s.egrn_house_id = e.egrn_house_id
     LEFT JOIN candidates AS c ON c.premise_id = p.premise_id AND c.cadastral_number = p.registry_cadastral_number
     LEFT JOIN one_to_one AS t ON t.cadastral_number = p.registry_cadastral_number AND t.premise_id <> p.premise_id
     LEFT JOIN premises AS t_p ON t_p.premise_id = t.premise_id
@@ -132,7 +140,8 @@ decided AS (
             WHEN r.verdict IN ('building', 'not_found', 'retired', 'other_house', 'excluded', 'taken', 'kind', 'area')
                 THEN 'conflict'
             WHEN m.cadastral_number IS NOT NULL THEN 'auto'
-            WHEN b.candidates > 0 OR p.registry_cadastral_number IS NOT NULL THEN 'review'
+            -- a house the export describes twice: the premise may be in the other one
+            WHEN b.candidates > 0 OR p.registry_cadastral_number IS NOT NULL OR p.several_houses THEN 'review'
             ELSE 'unmatched'
         END AS status
     FROM premises AS p
@@ -356,6 +365,7 @@ settled AS (
     SELECT
         g.* REPLACE (
             CASE WHEN g.status = 'review' AND o.candidates IS NULL AND g.registry_cadastral_number IS NULL
+                      AND NOT g.several_houses
                  THEN 'unmatched' ELSE g.status END AS status),
         coalesce(o.candidates, 0) AS candidates,
         o.best_number
@@ -363,5 +373,5 @@ settled AS (
     LEFT JOIN open_candidates AS o USING (premise_id)
 )
 SELECT premise_id, status, chosen_number, matched_number, registry_cadastral_number, registry_verdict, verdict_ru,
-       shared, excluded, candidates, best_number, elimination_rule, number_near, elim_reason
+       shared, excluded, several_houses, candidates, best_number, elimination_rule, number_near, elim_reason
 FROM settled

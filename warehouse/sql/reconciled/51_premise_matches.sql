@@ -69,6 +69,8 @@ final AS (
             CASE WHEN s.status IN ('review', 'conflict') AND s.chosen_number IS NULL AND s.candidates > 1
                  THEN 'подходящих помещений в доме: ' || s.candidates || ', выбрать однозначно нельзя' END,
             CASE WHEN s.shared THEN 'номер достался двум помещениям' END,
+            CASE WHEN s.several_houses AND s.chosen_number IS NULL
+                 THEN 'этим адресом в выгрузке описаны разные дома: помещение может быть в любом из них' END,
             CASE WHEN s.status = 'unmatched' AND h.egrn_house_id IS NULL
                  THEN 'дом не найден в ЕГРН' || coalesce(' (' || h.contradictions || ')', '') END,
             CASE WHEN s.status = 'unmatched' AND h.egrn_house_id IS NOT NULL AND s.excluded IS NOT NULL
