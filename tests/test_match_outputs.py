@@ -83,6 +83,19 @@ def test_review_queues_hold_values_not_formulas(tmp_path):
     assert "'=1+1" in numbers
 
 
+def test_the_review_queue_tells_to_fix_an_address_that_describes_two_houses(tmp_path):
+    from test_match_reconcile import TWO_AT_ONE_ADDRESS
+
+    con = build({"one_address": TWO_AT_ONE_ADDRESS})
+    (path,) = write_review_queues(con, tmp_path)
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Проверить").to_python()
+    header, body = rows[0], rows[1:]
+    assert len(body) == 2  # the two premises without a registry number; the others are confirmed
+    for row in body:
+        assert row[header.index("Почему не автоматически")].startswith("Этим адресом в выгрузке описаны разные дома")
+        assert row[header.index("Что сделать в ГИС ЖКХ")].startswith("Уточните адреса домов в ГИС ЖКХ")
+
+
 def test_the_prefect_task_reconciles_a_build(tmp_path):
     from flows.reconcile import reconcile as reconcile_task
 

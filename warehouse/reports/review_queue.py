@@ -25,6 +25,9 @@ import pandas as pd
 from warehouse.exports import write_xlsx
 
 LINK_ACTION = "«Установить связь помещения с информацией из Росреестра»"
+# Words of reconciled.premise_matches.match_reason the queue reacts to (warehouse/sql/reconciled/51_premise_matches.sql)
+SHARED_NUMBER = "номер достался двум помещениям"
+SEVERAL_HOUSES = "этим адресом в выгрузке описаны разные дома"
 KIND_RU = {"flat": "жилое", "nonres": "нежилое", "common": "нежилое (общее имущество)"}
 MAX_CANDIDATES = 3
 
@@ -89,7 +92,11 @@ def _premise_columns(row) -> dict:
 
 def _why(row, options: pd.DataFrame | None) -> str:
     """Why a person must decide, in Russian, from the best candidate's comparison levels."""
-    if isinstance(row.match_reason, str) and "номер достался двум помещениям" in row.match_reason:
+    reason = row.match_reason if isinstance(row.match_reason, str) else ""
+    if SEVERAL_HOUSES in reason:
+        return ("Этим адресом в выгрузке описаны разные дома (разные коды ФИАС или кадастровые номера зданий): "
+                "по адресу нельзя понять, в каком из них помещение.")
+    if SHARED_NUMBER in reason:
         return "Один и тот же кадастровый номер подошёл двум помещениям ГИС ЖКХ (дубль строки или номера)."
     if options is None or options.empty:
         return "Кадастровый номер в ГИС ЖКХ не удалось ни подтвердить, ни опровергнуть по выпискам ЕГРН."
@@ -132,6 +139,10 @@ def _review_rows(premises: pd.DataFrame, candidates: pd.DataFrame) -> pd.DataFra
         out["Что сделать в ГИС ЖКХ"] = (
             "Сверьте кандидатов с выпиской ЕГРН и техпаспортом (номер, площадь, этаж). Выбранный кадастровый номер "
             f"внесите в карточку помещения: {LINK_ACTION}. Если ни один не подходит — запросите выписку ЕГРН.")
+        if SEVERAL_HOUSES in (row.match_reason if isinstance(row.match_reason, str) else ""):
+            out["Что сделать в ГИС ЖКХ"] = (
+                "Уточните адреса домов в ГИС ЖКХ (у каждого дома свой адрес по ФИАС: например, «д. 18б» и "
+                f"«д. 18, лит. Б»), проверьте, к какому дому относится помещение, затем выполните {LINK_ACTION}.")
         out["Источник"] = _location(row)
         rows.append(out)
     return pd.DataFrame(rows)
