@@ -198,7 +198,8 @@ def test_a_house_rosreestr_does_not_know_leaves_its_premises_unmatched(con):
     assert houses(con, "not_in_egrn")[NOT_IN_EGRN.gis_address]["status"] == "not_found"
     got = matches(con, "not_in_egrn")
     assert {r["status"] for r in got.values()} == {"unmatched"}
-    assert "дом не найден в ЕГРН" in got["1"]["reason"]
+    assert got["1"]["reason"] == "дом в ЕГРН не найден"
+    assert houses(con, "not_in_egrn")[NOT_IN_EGRN.gis_address]["contradictions"] is None
 
 
 def test_extracts_without_a_building_link_find_their_house_by_address(con):

@@ -72,10 +72,10 @@ final AS (
         CASE WHEN a.tied = 1 THEN a.address_agreement END AS address_agreement,
         CASE WHEN a.tied = 1 THEN a.street_similarity END AS street_similarity,
         e.readable_address AS egrn_address,
-        concat_ws('; ',
+        nullif(concat_ws('; ',
             CASE WHEN g.several_houses
                  THEN 'этим адресом в выгрузке описаны разные дома (разные ФИАС или кадастровые номера здания)' END,
-            r.contradictions) AS contradictions
+            r.contradictions), '') AS contradictions
     FROM gis AS g
     LEFT JOIN (SELECT * FROM accepted QUALIFY row_number() OVER (PARTITION BY gis_house_id ORDER BY egrn_house_id) = 1)
         AS a USING (gis_house_id)

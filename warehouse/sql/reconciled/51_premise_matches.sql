@@ -11,7 +11,7 @@ premises AS (
     SELECT * FROM reconciled.gis_premises
 ),
 houses AS (
-    SELECT h.gis_house_id, h.egrn_house_id, h.link_method, h.contradictions, g.house_fias_guid
+    SELECT h.gis_house_id, h.egrn_house_id, h.link_status, h.link_method, h.contradictions, g.house_fias_guid
     FROM reconciled.houses AS h
     JOIN reconciled.gis_houses AS g USING (gis_house_id)
 ),
@@ -21,10 +21,14 @@ candidates AS (
 egrn AS (
     SELECT cadastral_number, number_text, area FROM reconciled.egrn_premises
 ),
--- how each house was found, in words (once per house, not per premise)
+-- how each house was found, in words (once per house, not per premise); for a house not found, what contradicts
+-- the candidates there were
 house_reasons AS (
     SELECT gis_house_id,
-           CASE WHEN link_method IS NULL THEN 'дом в ЕГРН не найден'
+           CASE link_status
+             WHEN 'not_found' THEN 'дом в ЕГРН не найден' || coalesce(' (' || contradictions || ')', '')
+             WHEN 'ambiguous' THEN 'дом в ЕГРН не определён однозначно: одинаково подходят несколько домов'
+                                   || coalesce(' (' || contradictions || ')', '')
              ELSE 'дом найден по: ' || array_to_string([
                  CASE t WHEN 'fias' THEN 'ФИАС' WHEN 'building' THEN 'кадастровому номеру здания'
                         WHEN 'address' THEN 'адресу' WHEN 'street~' THEN 'адресу (улица написана иначе)'
@@ -60,6 +64,9 @@ final AS (
             r.house_reason,
             coalesce(s.elim_reason, c.evidence),
             CASE WHEN s.status = 'confirmed' THEN 'кадастровый номер из ГИС ЖКХ подтверждён'
+                 WHEN s.registry_verdict = 'unknown'
+                     THEN 'кадастровый номер из ГИС ЖКХ ' || s.registry_cadastral_number || ' не проверен: '
+                          || s.verdict_ru
                  WHEN s.registry_verdict <> 'plausible'
                      THEN 'кадастровый номер из ГИС ЖКХ ' || s.registry_cadastral_number || ' не подходит: '
                           || s.verdict_ru
@@ -71,8 +78,6 @@ final AS (
             CASE WHEN s.shared THEN 'номер достался двум помещениям' END,
             CASE WHEN s.several_houses AND s.chosen_number IS NULL
                  THEN 'этим адресом в выгрузке описаны разные дома: помещение может быть в любом из них' END,
-            CASE WHEN s.status = 'unmatched' AND h.egrn_house_id IS NULL
-                 THEN 'дом не найден в ЕГРН' || coalesce(' (' || h.contradictions || ')', '') END,
             CASE WHEN s.status = 'unmatched' AND h.egrn_house_id IS NOT NULL AND s.excluded IS NOT NULL
                  THEN 'в ЕГРН только: ' || s.excluded END,
             CASE WHEN s.status = 'unmatched' AND h.egrn_house_id IS NOT NULL AND s.excluded IS NULL
