@@ -16,19 +16,19 @@ egrn AS (
 ),
 by_number AS (
     SELECT g.premise_id, e.cadastral_number,
-           abs(g.area - e.area) <= greatest($area_close, $area_close_share * e.area) AS area_agrees
+           e.kind = g.kind AND abs(g.area - e.area) <= greatest($area_close, $area_close_share * e.area) AS agrees
     FROM gis AS g
     JOIN egrn AS e ON e.egrn_house_id = g.egrn_house_id AND e.number_key = g.number_key
 ),
--- A premise whose number (written once in the house) finds an object of an agreeing area, and that object, are
--- each other's: the premise needs no area search, and the object is no one else's by area. A number written
--- twice in the house (one of the two is a typo) finds nothing here.
+-- A premise whose number (written once in the house) finds an object of its kind and an agreeing area, and that
+-- object, are each other's: the premise needs no area search, and the object is no one else's by area. A number
+-- written twice in the house (one of the two is a typo) finds nothing here.
 found_by_number AS (
     SELECT b.premise_id, b.cadastral_number
     FROM by_number AS b
     JOIN (SELECT premise_id, count(*) OVER (PARTITION BY gis_house_id, number_key) AS written FROM gis) AS w
       USING (premise_id)
-    WHERE b.area_agrees AND w.written = 1
+    WHERE b.agrees AND w.written = 1
 ),
 -- the rest on both sides (renumbered, swapped, written oddly, on one side only): areas within tolerance, through
 -- buckets as wide as the tolerance (an equi-join, not a per-house product)
