@@ -87,18 +87,10 @@ registry AS (
                 THEN 'plausible'
             ELSE 'uncertain'
         END AS verdict,
-        CASE
-            WHEN b.egrn_house_id IS NOT NULL THEN 'это номер здания'
-            WHEN p.egrn_house_id IS NULL THEN 'дом не найден в ЕГРН'
-            WHEN e.cadastral_number IS NULL THEN 'нет в выписках ЕГРН'
-            WHEN e.is_retired THEN 'снят с учёта'
-            WHEN e.egrn_house_id <> p.egrn_house_id AND s.egrn_house_id IS NULL THEN 'помещение другого дома'
-            WHEN c.excluded_by IS NOT NULL THEN c.excluded_by
-            WHEN t.premise_id IS NOT NULL THEN 'это помещение ' || t_p.number_text || ' в ГИС ЖКХ'
-            WHEN c.kind_level = 'different' THEN 'другой вид помещения'
-            WHEN c.area_level = 'far' THEN c.area_reason
-            ELSE 'требует проверки'
-        END AS verdict_ru,
+        -- what the words of the verdict (51) name: the exclusion, the premise that has the number, the areas
+        CASE verdict WHEN 'excluded' THEN c.excluded_by
+                     WHEN 'taken' THEN t_p.number_text
+                     WHEN 'area' THEN c.area_reason END AS verdict_detail,
         exists(SELECT 1 FROM strong AS o
                WHERE o.premise_id = p.premise_id AND o.cadastral_number <> p.registry_cadastral_number) AS other_strong,
     FROM premises AS p
@@ -129,7 +121,7 @@ decided AS (
         p.*,
         m.cadastral_number AS matched_number,
         r.verdict AS registry_verdict,
-        r.verdict_ru,
+        r.verdict_detail,
         x.excluded,
         CASE
             WHEN m.cadastral_number IS NOT NULL AND p.registry_cadastral_number = m.cadastral_number THEN 'confirmed'
@@ -372,6 +364,6 @@ settled AS (
     FROM resolved AS g
     LEFT JOIN open_candidates AS o USING (premise_id)
 )
-SELECT premise_id, status, chosen_number, matched_number, registry_cadastral_number, registry_verdict, verdict_ru,
+SELECT premise_id, status, chosen_number, matched_number, registry_cadastral_number, registry_verdict, verdict_detail,
        shared, excluded, several_houses, candidates, best_number, elimination_rule, number_near, elim_reason
 FROM settled

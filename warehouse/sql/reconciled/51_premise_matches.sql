@@ -37,6 +37,23 @@ house_reasons AS (
                  FOR t IN string_split(link_method, '+')], ', ') END AS house_reason
     FROM houses
 ),
+-- what Rosreestr says about the registry number, in words
+verdict_words AS (
+    SELECT premise_id,
+           CASE registry_verdict
+               WHEN 'building' THEN 'это номер здания'
+               WHEN 'unknown' THEN 'дом не найден в ЕГРН'
+               WHEN 'not_found' THEN 'нет в выписках ЕГРН'
+               WHEN 'retired' THEN 'снят с учёта'
+               WHEN 'other_house' THEN 'помещение другого дома'
+               WHEN 'excluded' THEN verdict_detail
+               WHEN 'taken' THEN 'это помещение ' || verdict_detail || ' в ГИС ЖКХ'
+               WHEN 'kind' THEN 'другой вид помещения'
+               WHEN 'area' THEN verdict_detail
+               ELSE 'требует проверки' END AS verdict_ru
+    FROM decisions
+    WHERE registry_verdict IS NOT NULL
+),
 -- the pair whose evidence is shown: the registry number confirmed, the number chosen, else the best candidate
 -- (a number found by elimination has its own words)
 shown AS (
@@ -66,10 +83,10 @@ final AS (
             CASE WHEN s.status = 'confirmed' THEN 'кадастровый номер из ГИС ЖКХ подтверждён'
                  WHEN s.registry_verdict = 'unknown'
                      THEN 'кадастровый номер из ГИС ЖКХ ' || s.registry_cadastral_number || ' не проверен: '
-                          || s.verdict_ru
+                          || v.verdict_ru
                  WHEN s.registry_verdict <> 'plausible'
                      THEN 'кадастровый номер из ГИС ЖКХ ' || s.registry_cadastral_number || ' не подходит: '
-                          || s.verdict_ru
+                          || v.verdict_ru
                  WHEN s.registry_verdict = 'plausible'
                      THEN 'кадастровый номер из ГИС ЖКХ ' || s.registry_cadastral_number
                           || ' похож на верный, но есть другие кандидаты' END,
@@ -105,6 +122,7 @@ final AS (
     JOIN premises AS p USING (premise_id)
     JOIN houses AS h ON h.gis_house_id = p.gis_house_id
     JOIN house_reasons AS r ON r.gis_house_id = p.gis_house_id
+    LEFT JOIN verdict_words AS v ON v.premise_id = s.premise_id
     LEFT JOIN candidates AS c ON c.premise_id = s.premise_id AND c.cadastral_number = s.shown_number
     LEFT JOIN egrn AS e ON e.cadastral_number = coalesce(s.chosen_number, s.best_number)
 )
