@@ -27,7 +27,6 @@ from warehouse.exports import write_xlsx
 LINK_ACTION = "«Установить связь помещения с информацией из Росреестра»"
 # Words of reconciled.premise_matches.match_reason the queue reacts to (warehouse/sql/reconciled/51_premise_matches.sql)
 SHARED_NUMBER = "номер достался двум помещениям"
-SEVERAL_HOUSES = "этим адресом в выгрузке описаны разные дома"
 KIND_RU = {"flat": "жилое", "nonres": "нежилое", "common": "нежилое (общее имущество)"}
 MAX_CANDIDATES = 3
 
@@ -35,10 +34,11 @@ PREMISES_SQL = """
     SELECT m.management_organisation, m.premise_id, m.match_status, m.cadastral_number, m.match_score,
            m.match_reason, m.candidates, m.registry_verdict, m.house_address, m.source_file, m.source_sheet,
            m.source_row, p.number_text, p.kind, p.area, p.registry_cadastral_number, h.link_method,
-           h.egrn_house_id, h.egrn_address, e.number_text AS egrn_number, e.area AS egrn_area
+           h.egrn_house_id, h.egrn_address, g.several_houses, e.number_text AS egrn_number, e.area AS egrn_area
     FROM reconciled.premise_matches AS m
     JOIN reconciled.gis_premises AS p USING (premise_id)
     JOIN reconciled.houses AS h ON h.gis_house_id = m.gis_house_id
+    JOIN reconciled.gis_houses AS g ON g.gis_house_id = m.gis_house_id
     LEFT JOIN reconciled.egrn_premises AS e ON e.cadastral_number = m.cadastral_number
     ORDER BY m.management_organisation, m.house_address, p.number_key, m.source_file, m.source_row
 """
@@ -93,7 +93,7 @@ def _premise_columns(row) -> dict:
 def _why(row, options: pd.DataFrame | None) -> str:
     """Why a person must decide, in Russian, from the best candidate's comparison levels."""
     reason = row.match_reason if isinstance(row.match_reason, str) else ""
-    if SEVERAL_HOUSES in reason:
+    if row.several_houses:
         return ("Этим адресом в выгрузке описаны разные дома (разные коды ФИАС или кадастровые номера зданий): "
                 "по адресу нельзя понять, в каком из них помещение.")
     if SHARED_NUMBER in reason:
@@ -139,7 +139,7 @@ def _review_rows(premises: pd.DataFrame, candidates: pd.DataFrame) -> pd.DataFra
         out["Что сделать в ГИС ЖКХ"] = (
             "Сверьте кандидатов с выпиской ЕГРН и техпаспортом (номер, площадь, этаж). Выбранный кадастровый номер "
             f"внесите в карточку помещения: {LINK_ACTION}. Если ни один не подходит — запросите выписку ЕГРН.")
-        if SEVERAL_HOUSES in (row.match_reason if isinstance(row.match_reason, str) else ""):
+        if row.several_houses:
             out["Что сделать в ГИС ЖКХ"] = (
                 "Уточните адреса домов в ГИС ЖКХ (у каждого дома свой адрес по ФИАС: например, «д. 18б» и "
                 f"«д. 18, лит. Б»), проверьте, к какому дому относится помещение, затем выполните {LINK_ACTION}.")
